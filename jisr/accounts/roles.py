@@ -1,0 +1,71 @@
+"""The roles of Jisr, each a Django group holding the permissions (actions) that role may take.
+
+Which records an action reaches is the user's scope (see `jisr.core.access`), not the role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    PAYMENT_OFFICER = "payment_officer", _("Payment officer")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    PARTNER_STAFF = "partner_staff", _("Partner staff")
+    AUDITOR = "auditor", _("Auditor")
+
+
+VIEW_HOUSEHOLD = "registry.view_household"
+VIEW_PERSON = "registry.view_person"
+CHANGE_HOUSEHOLD = "registry.change_household"
+VIEW_AUDIT = "core.view_auditevent"
+MANAGE_USERS = "accounts.change_user"
+
+# Each role's permissions as "app_label.codename". Later apps add theirs here.
+ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    Role.ADMINISTRATOR: (
+        MANAGE_USERS,
+        "accounts.add_user",
+        "accounts.view_user",
+        "accounts.view_apitoken",
+        "geo.view_region",
+        "geo.change_region",
+        "geo.view_commune",
+        "geo.change_commune",
+        VIEW_AUDIT,
+    ),
+    Role.PROGRAMME_MANAGER: (VIEW_HOUSEHOLD, VIEW_PERSON, "geo.view_region", "geo.view_commune"),
+    Role.PAYMENT_OFFICER: (VIEW_HOUSEHOLD, VIEW_PERSON, "geo.view_region"),
+    Role.SOCIAL_WORKER: (VIEW_HOUSEHOLD, VIEW_PERSON, CHANGE_HOUSEHOLD, "geo.view_region"),
+    Role.SUPERVISOR: (VIEW_HOUSEHOLD, VIEW_PERSON, CHANGE_HOUSEHOLD, "geo.view_region"),
+    # Partner staff see only what is referred to their organisation (casework), never the registry.
+    Role.PARTNER_STAFF: ("geo.view_region",),
+    Role.AUDITOR: (VIEW_HOUSEHOLD, VIEW_PERSON, VIEW_AUDIT, "geo.view_region"),
+}
+
+
+def roles_sync() -> dict[str, int]:
+    """Create each role's group and set exactly its permissions (idempotent)."""
+    counts = {}
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = [name.split(".", 1) for name in names]
+        query = models.Q(pk__in=[])
+        for app_label, codename in wanted:
+            query |= models.Q(content_type__app_label=app_label, codename=codename)
+        permissions = list(Permission.objects.filter(query))
+        group.permissions.set(permissions)
+        counts[role.value] = len(permissions)
+    return counts
+
+
+def sync_after_migrate(**kwargs: Any) -> None:
+    # Runs after each app's migrations; permissions of apps not yet migrated are picked up later.
+    roles_sync()

@@ -1,0 +1,118 @@
+"""Access control, deny by default: a role says which actions, a scope says which records.
+
+A user's role (a Django group) grants permissions such as ``registry.view_household``. Their
+scope (national, a set of regions, or a set of communes) limits which records those actions reach. A
+user with no scope reaches no record holding personal data. Selectors filter with `scope_filter`;
+services call `require`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+from jisr.core.errors import AccessDenied, NotFound
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    national: bool = False
+    regions: frozenset[str] = field(default_factory=frozenset)
+    communes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.national or self.regions or self.communes)
+
+    def covers(self, *, region: str | None, commune: str | None = None) -> bool:
+        if self.national:
+            return True
+        if region is not None and region in self.regions:
+            return True
+        return commune is not None and commune in self.communes
+
+    def q(self, *, region_field: str, commune_field: str | None = None) -> Q:
+        """A filter matching the records in scope (matches nothing for an empty scope)."""
+        if self.national:
+            return Q()
+        condition = Q(pk__in=[])
+        if self.regions:
+            condition |= Q(**{f"{region_field}__in": sorted(self.regions)})
+        if self.communes and commune_field:
+            condition |= Q(**{f"{commune_field}__in": sorted(self.communes)})
+        return condition
+
+
+NO_SCOPE = Scope()
+
+
+class ScopedUser(Protocol):
+    is_active: bool
+
+    def has_perm(self, perm: str, obj: object = None) -> bool: ...
+
+    def access_scope(self) -> Scope: ...
+
+
+class Located(Protocol):
+    """A record that lives somewhere: its region and commune codes decide who may reach it."""
+
+    @property
+    def scope_region(self) -> str | None: ...
+
+    @property
+    def scope_commune(self) -> str | None: ...
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def user_scope(user: object) -> Scope:
+    if not getattr(user, "is_active", False) or not getattr(user, "is_authenticated", False):
+        return NO_SCOPE
+    scope = getattr(user, "access_scope", None)
+    return scope() if callable(scope) else NO_SCOPE
+
+
+def can(user: object, permission: str, record: Located | None = None) -> bool:
+    has_perm = getattr(user, "has_perm", None)
+    if not getattr(user, "is_active", False) or not callable(has_perm) or not has_perm(permission):
+        return False
+    if record is None:
+        return True
+    return user_scope(user).covers(region=record.scope_region, commune=record.scope_commune)
+
+
+def require(user: object, permission: str, record: Located | None = None) -> None:
+    """Raise unless `user` may do `permission` (on `record`, when given).
+
+    A record outside the user's scope raises NotFound, not AccessDenied: no hint that it exists.
+    """
+    has_perm = getattr(user, "has_perm", None)
+    if not getattr(user, "is_active", False) or not callable(has_perm) or not has_perm(permission):
+        raise AccessDenied(permission=permission)
+    if record is not None and not user_scope(user).covers(
+        region=record.scope_region, commune=record.scope_commune
+    ):
+        raise NotFound()
+
+
+def scope_filter(
+    user: object,
+    queryset: models.QuerySet[M],
+    *,
+    permission: str,
+    region_field: str,
+    commune_field: str | None = None,
+) -> models.QuerySet[M]:
+    """The part of `queryset` that `user` may reach with `permission` (none without both)."""
+    has_perm = getattr(user, "has_perm", None)
+    if not getattr(user, "is_active", False) or not callable(has_perm) or not has_perm(permission):
+        return queryset.none()
+    scope = user_scope(user)
+    if scope.empty:
+        return queryset.none()
+    return queryset.filter(scope.q(region_field=region_field, commune_field=commune_field))

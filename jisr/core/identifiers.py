@@ -1,0 +1,71 @@
+"""Identifier formats used across Jisr (pure Python, no Django).
+
+- CNIE (Carte Nationale d'Identité Électronique): one or two Latin capital letters (the issuing office)
+  followed by digits. # source: issue #2 ("1–2 letters then digits"); DGSN card layout.
+- RNP identifier (person): Jisr's stand-in for the IDCS digital identifier of law 72.18, whose exact format
+  is not public: 12 digits, the last a Luhn check digit (catches every single-digit error and most
+  transpositions made when an identifier is typed by hand).
+- RSU identifier (household): 10 digits, the last a Luhn check digit, for the same reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import numpy.typing as npt
+
+CNIE_PATTERN = re.compile(r"^[A-Z]{1,2}[0-9]{1,6}$")
+RNP_ID_LENGTH = 12
+RSU_ID_LENGTH = 10
+
+
+def normalise_cnie(value: str) -> str:
+    """Upper-case and strip spaces/dashes: 'bk 123-456' -> 'BK123456'."""
+    return re.sub(r"[\s\-]", "", value).upper()
+
+
+def is_valid_cnie(value: str) -> bool:
+    return bool(CNIE_PATTERN.fullmatch(value))
+
+
+def luhn_check_digit(payload: str) -> int:
+    """The Luhn digit that makes `payload + digit` valid."""
+    total = 0
+    for position, char in enumerate(reversed(payload)):
+        digit = int(char)
+        if position % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10
+
+
+def is_valid_luhn_id(value: str, length: int) -> bool:
+    if len(value) != length or not value.isdigit():
+        return False
+    return luhn_check_digit(value[:-1]) == int(value[-1])
+
+
+def is_valid_rnp_id(value: str) -> bool:
+    return is_valid_luhn_id(value, RNP_ID_LENGTH)
+
+
+def is_valid_rsu_id(value: str) -> bool:
+    return is_valid_luhn_id(value, RSU_ID_LENGTH)
+
+
+def luhn_ids(payloads: npt.NDArray[np.int64], length: int) -> npt.NDArray[np.str_]:
+    """Vectorised: turn non-negative integers (< 10**(length-1)) into zero-padded Luhn identifiers."""
+    width = length - 1
+    if payloads.size and (payloads.min() < 0 or payloads.max() >= 10**width):
+        raise ValueError(f"payload out of range for a {length}-digit identifier")
+    digits = (payloads[:, None] // (10 ** np.arange(width - 1, -1, -1, dtype=np.int64))) % 10
+    # Double every second digit counting from the right of the payload (the check digit goes after it).
+    doubled = digits[:, ::-1].copy()
+    doubled[:, 0::2] *= 2
+    doubled[doubled > 9] -= 9
+    check = (10 - doubled.sum(axis=1) % 10) % 10
+    payload_text = np.char.zfill(payloads.astype(np.str_), width)
+    return np.char.add(payload_text, check.astype(np.str_))

@@ -1,0 +1,16 @@
+"""Reads of the territorial division (public data: no scope needed)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from jisr.geo.models import Commune, Region
+
+
+def region_list() -> QuerySet[Region]:
+    return Region.objects.annotate(commune_count=Count("communes")).order_by("code")
+
+
+def commune_list(*, region_code: str | None = None) -> QuerySet[Commune]:
+    communes = Commune.objects.select_related("province", "region").order_by("code")
+    return communes.filter(region_id=region_code) if region_code else communes

@@ -1,0 +1,24 @@
+"""Template context shared by every page: the navigation the user's role allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jisr.accounts.roles import VIEW_AUDIT, VIEW_HOUSEHOLD
+from jisr.core import access
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        items.append((reverse("home"), _("Home")))
+        if access.can(user, VIEW_HOUSEHOLD):
+            items.append((reverse("registry:household_list"), _("Households")))
+        if access.can(user, VIEW_AUDIT):
+            items.append((reverse("audit_log"), _("Audit trail")))
+    return {"nav_items": items}

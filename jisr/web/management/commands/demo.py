@@ -1,0 +1,79 @@
+"""`jisr demo [--no-serve]`: migrate, load a synthetic population and users, serve (gunicorn)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from jisr.web import demo
+
+
+class Command(BaseCommand):
+    help = "Run the platform with demo data on the embedded database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--households", type=int, default=20_000)
+        parser.add_argument("--seed", type=int, default=2024)
+        parser.add_argument(
+            "--no-serve", action="store_true", help="prepare everything, do not serve"
+        )
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="allow a non-embedded database (creates users with a published password!)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.EMBEDDED_DATABASE and not options["force"]:
+            raise CommandError(
+                "jisr demo creates users with a published password: it runs only on the embedded "
+                "SQLite database (unset JISR_DATABASE_URL), or pass --force on a throw-away "
+                "database."
+            )
+        started = time.monotonic()
+        call_command("migrate", verbosity=0, interactive=False)
+        self.stdout.write("database migrated")
+        households, persons = demo.demo_population(
+            data_dir=settings.DATA_DIR, households=options["households"], seed=options["seed"]
+        )
+        self.stdout.write(
+            f"synthetic population loaded: {households} households, {persons} persons new"
+        )
+        demo.demo_users()
+        call_command("collectstatic", verbosity=0, interactive=False)
+        self.stdout.write(f"ready in {time.monotonic() - started:.0f} s\n")
+        self._print_logins(options["bind"])
+        if options["no_serve"]:
+            return
+        self._serve(options["bind"], options["workers"])
+
+    def _print_logins(self, bind: str) -> None:
+        self.stdout.write(self.style.SUCCESS(f"Jisr demo: http://{bind}/"))
+        self.stdout.write(f"Every demo user's password: {demo.DEMO_PASSWORD}")
+        for spec in demo.DEMO_USERS:
+            scope = "national" if spec.national else (",".join(spec.regions) or "no scope")
+            self.stdout.write(f"  {spec.username:<16} {spec.role.label!s:<20} scope: {scope}")
+
+    def _serve(self, bind: str, workers: int) -> None:
+        sys.stdout.flush()
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "jisr.config.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+        ]
+        os.execv(sys.executable, argv)  # noqa: S606  (replace this process by the server)

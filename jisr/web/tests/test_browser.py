@@ -1,0 +1,101 @@
+"""The base layout in a real browser (Debian's chromium driven by Playwright): Arabic RTL first."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jisr.accounts.roles import Role
+from jisr.conftest import DEFAULT_TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Without these, chromium tries to reach Google's services, which a closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-results"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("JISR_REQUIRE_BROWSER"):
+            pytest.fail("JISR_REQUIRE_BROWSER is set but Debian's chromium is not installed")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
+    # itself (creating users) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="ar-MA")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def test_base_page_is_arabic_rtl_and_switches_to_french(
+    page: Any, live_server: Any, make_user: Callable[..., Any]
+) -> None:
+    make_user(Role.SOCIAL_WORKER, username="khadija", regions=["06"])
+    page.goto(f"{live_server.url}/")
+    assert page.url.startswith(f"{live_server.url}/accounts/login/")
+    html = page.locator("html")
+    assert html.get_attribute("dir") == "rtl"
+    assert html.get_attribute("lang") == "ar"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    # In RTL the brand sits on the right of the navigation bar.
+    brand = page.locator(".navbar-brand").bounding_box()
+    assert brand["x"] > page.viewport_size["width"] / 2
+    assert page.get_by_role("heading", name="تسجيل الدخول").is_visible()
+
+    page.fill("#id_username", "khadija")
+    page.fill("#id_password", DEFAULT_TEST_PASSWORD)
+    page.get_by_role("button", name="تسجيل الدخول").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.locator("#current-user").inner_text() == "khadija"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "home-ar.png"), full_page=True)
+
+    page.locator('#language-switch button[value="fr"]').click()
+    page.wait_for_load_state()
+    assert html.get_attribute("dir") == "ltr"
+    assert html.get_attribute("lang") == "fr"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "ltr"
+    brand = page.locator(".navbar-brand").bounding_box()
+    assert brand["x"] < page.viewport_size["width"] / 2
+    assert page.get_by_role("button", name="Se déconnecter").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "home-fr.png"), full_page=True)
+
+
+def test_wrong_password_shows_a_translated_error(
+    page: Any, live_server: Any, make_user: Callable[..., Any]
+) -> None:
+    make_user(Role.SOCIAL_WORKER, username="hamza", regions=["02"])
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "hamza")
+    page.fill("#id_password", "not the password")
+    page.get_by_role("button", name="تسجيل الدخول").click()
+    error = page.locator("#login-error")
+    assert error.is_visible()
+    assert any("\u0600" <= char <= "\u06ff" for char in error.inner_text())  # Arabic script

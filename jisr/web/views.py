@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from jisr.accounts.roles import VIEW_AUDIT
+from jisr.core import access
+from jisr.core.errors import AccessDenied
+from jisr.core.models import AuditEvent
+from jisr.geo.selectors import region_list
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers, 503 otherwise (for load balancers and the demo script)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": type(error).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = access.user_scope(user)
+    regions = [r for r in region_list() if scope.covers(region=r.code)]
+    return render(request, "web/home.html", {"scope": scope, "regions": regions})
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not access.can(request.user, VIEW_AUDIT):
+        raise AccessDenied()
+    events = AuditEvent.objects.select_related(None).order_by("-occurred_at", "-id")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "web/audit_log.html", {"page": page, "action": action})
