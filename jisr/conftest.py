@@ -62,3 +62,12 @@ def make_user(db: Any, regions: None) -> Callable[..., Any]:
         )
 
     return make
+
+
+@pytest.fixture
+def english() -> Any:
+    """Run the test in English, to assert on message text."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -11,7 +11,7 @@ from jisr.geo import services
 from jisr.geo.models import Commune, Province, Region
 from jisr.reference import CENSUS_2024
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HEADER = (
     "code,name_fr,name_ar,population_2024,province_code,province_name_fr,province_name_ar,"

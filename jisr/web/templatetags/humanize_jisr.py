@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
 
 from jisr.accounts.roles import Role
 
@@ -11,10 +10,11 @@ register = template.Library()
 
 
 @register.filter
-def grouped(value: int | float | None) -> str:
+def grouped(value: int | None) -> str:
+    """Thousands separated by a narrow no-break space, readable in Arabic, French and English alike."""
     if value is None:
         return "—"
-    return number_format(value, force_grouping=True)
+    return f"{value:,}".replace(",", "\u202f")
 
 
 @register.filter
