@@ -1,7 +1,7 @@
 """The `jisr` console command: Django's management commands with Jisr's settings preset.
 
-Messages are in the operator's language: `JISR_LANGUAGE` (ar, fr, en) if set, else the locale's language
-(`LC_ALL`, `LC_MESSAGES`, `LANG`, e.g. `fr_MA.UTF-8`), else English.
+Messages are in the operator's language: `JISR_LANGUAGE` (ar, fr, en) if set, else the locale's
+language (`LC_ALL`, `LC_MESSAGES`, `LANG`, e.g. `fr_MA.UTF-8`), else English.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def grouped(value: int | None) -> str:
-    """Thousands separated by a narrow no-break space, readable in Arabic, French and English alike."""
+    """Thousands separated by a narrow no-break space (reads well in Arabic, French, English)."""
     if value is None:
         return "—"
     return f"{value:,}".replace(",", "\u202f")
