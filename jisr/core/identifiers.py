@@ -1,9 +1,10 @@
 """Identifier formats used across Jisr (pure Python, no Django).
 
-- CNIE (Carte Nationale d'Identité Électronique): one or two Latin capital letters (the issuing office)
-  followed by digits. # source: issue #2 ("1–2 letters then digits"); DGSN card layout.
-- RNP identifier (person): Jisr's stand-in for the IDCS digital identifier of law 72.18, whose exact format
-  is not public: 12 digits, the last a Luhn check digit (catches every single-digit error and most
+- CNIE (Carte Nationale d'Identité Électronique): one or two Latin capital letters (the issuing
+  office) followed by digits.
+  # source: issue #2 ("1–2 letters then digits"); DGSN card layout.
+- RNP identifier (person): Jisr's stand-in for the IDCS digital identifier of law 72.18, whose
+  exact format is not public: 12 digits, the last a Luhn check digit (catches every single-digit error and most
   transpositions made when an identifier is typed by hand).
 - RSU identifier (household): 10 digits, the last a Luhn check digit, for the same reason.
 """
@@ -56,16 +57,31 @@ def is_valid_rsu_id(value: str) -> bool:
     return is_valid_luhn_id(value, RSU_ID_LENGTH)
 
 
+def luhn_check_digits(payloads: npt.NDArray[np.int64], width: int) -> npt.NDArray[np.int64]:
+    """Vectorised `luhn_check_digit` for non-negative integer payloads of `width` digits."""
+    total = np.zeros(payloads.shape, dtype=np.int64)
+    rest = payloads.astype(np.int64, copy=True)
+    for position in range(width):  # from the rightmost payload digit, which gets doubled
+        digit = rest % 10
+        rest //= 10
+        if position % 2 == 0:
+            digit *= 2
+            digit -= 9 * (digit > 9)
+        total += digit
+    return (10 - total % 10) % 10
+
+
 def luhn_ids(payloads: npt.NDArray[np.int64], length: int) -> npt.NDArray[np.str_]:
-    """Vectorised: turn non-negative integers (< 10**(length-1)) into zero-padded Luhn identifiers."""
+    """Vectorised: non-negative integers (< 10**(length-1)) -> zero-padded Luhn identifiers."""
     width = length - 1
     if payloads.size and (payloads.min() < 0 or payloads.max() >= 10**width):
         raise ValueError(f"payload out of range for a {length}-digit identifier")
-    digits = (payloads[:, None] // (10 ** np.arange(width - 1, -1, -1, dtype=np.int64))) % 10
-    # Double every second digit counting from the right of the payload (the check digit goes after it).
-    doubled = digits[:, ::-1].copy()
-    doubled[:, 0::2] *= 2
-    doubled[doubled > 9] -= 9
-    check = (10 - doubled.sum(axis=1) % 10) % 10
-    payload_text = np.char.zfill(payloads.astype(np.str_), width)
-    return np.char.add(payload_text, check.astype(np.str_))
+    values = payloads.astype(np.int64) * 10 + luhn_check_digits(payloads, width)
+    # Build the UCS-4 code points of every digit and view them as fixed-width strings: much faster
+    # than np.char at national scale (tens of millions of identifiers).
+    code_points = np.empty((values.size, length), dtype=np.uint32)
+    for column in range(length - 1, -1, -1):  # scalar divisors: numpy's fast path
+        quotient = values // 10
+        code_points[:, column] = values - quotient * 10 + ord("0")
+        values = quotient
+    return code_points.view(f"<U{length}").reshape(payloads.shape)

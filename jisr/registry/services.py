@@ -53,12 +53,8 @@ OPTIONAL_CODES = ("disability_severity", "school_level", "school_sector")
 
 
 def _read(directory: Path, stem: str) -> pl.DataFrame:
-    parquet = directory / f"{stem}.parquet"
-    return (
-        pl.read_parquet(parquet)
-        if parquet.exists()
-        else pl.read_csv(directory / f"{stem}.csv", infer_schema_length=0)
-    )
+    # Parquet only: it carries the column types, so nothing here re-parses text into booleans/dates.
+    return pl.read_parquet(directory / f"{stem}.parquet")
 
 
 @transaction.atomic
