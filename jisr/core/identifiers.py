@@ -4,8 +4,8 @@
   office) followed by digits.
   # source: issue #2 ("1–2 letters then digits"); DGSN card layout.
 - RNP identifier (person): Jisr's stand-in for the IDCS digital identifier of law 72.18, whose
-  exact format is not public: 12 digits, the last a Luhn check digit (catches every single-digit error and most
-  transpositions made when an identifier is typed by hand).
+  exact format is not public: 12 digits, the last a Luhn check digit (catches every single-digit
+  error and most transpositions made when an identifier is typed by hand).
 - RSU identifier (household): 10 digits, the last a Luhn check digit, for the same reason.
 """
 
