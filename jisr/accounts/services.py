@@ -188,3 +188,21 @@ def user_create(
         },
     )
     return user
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember the interface language a person chose, for their next session on any computer."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise InvalidInput(language=language)
+    if user.preferred_language == language:
+        return
+    before = user.preferred_language
+    User.objects.filter(pk=user.pk).update(preferred_language=language)
+    audit.record(
+        actor=user,
+        action="accounts.language_set",
+        target=user,
+        before={"language": before},
+        after={"language": language},
+    )

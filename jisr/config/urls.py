@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from jisr.accounts.views import LoginView, LogoutView
 from jisr.config.api import api
@@ -11,7 +10,7 @@ urlpatterns = [
     path("healthz", web.healthz, name="healthz"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", web.language_set, name="set_language"),
     path("audit/", web.audit_log, name="audit_log"),
     path("households/", include("jisr.registry.urls")),
     path("api/v1/", api.urls),

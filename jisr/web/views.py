@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
+from jisr.accounts import services as accounts
 from jisr.accounts.roles import VIEW_AUDIT
 from jisr.core import access
 from jisr.core.errors import AccessDenied
@@ -46,3 +49,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "web/audit_log.html", {"page": page, "action": action})
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers the choice on the signed-in user's profile."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in {code for code, _ in settings.LANGUAGES}:
+        accounts.user_language_set(user=request.user, language=language)
+    return response

@@ -40,7 +40,8 @@ def test_every_page_carries_the_security_headers(db: Any) -> None:
 
 
 def test_arabic_is_the_default_and_right_to_left(db: Any) -> None:
-    html = Client().get("/accounts/login/").content.decode()
+    # Even for a browser that asks for French: the person, not the machine, chooses the language.
+    html = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9").content.decode()
     assert '<html lang="ar" dir="rtl">' in html
     assert "bootstrap.rtl.min.css" in html
     assert "تسجيل الدخول" in html  # "Log in", translated
@@ -91,3 +92,34 @@ def test_openapi_schema_is_published(db: Any) -> None:
     paths = response.json()["paths"]
     assert "/api/v1/registry/households/{rsu_id}" in paths
     assert "/api/v1/me" in paths
+
+
+def test_a_user_preferred_language_applies_until_they_switch(make_user: Callable[..., Any]) -> None:
+    user = make_user(Role.SOCIAL_WORKER, regions=["06"])
+    user.preferred_language = "fr"
+    user.save(update_fields=["preferred_language"])
+    client = Client()
+    client.force_login(user)
+    assert '<html lang="fr" dir="ltr">' in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    assert '<html lang="ar" dir="rtl">' in client.get("/").content.decode()
+    user.refresh_from_db()
+    assert user.preferred_language == "ar"  # remembered for the next session, on any computer
+    other_computer = Client()
+    other_computer.force_login(user)
+    assert '<html lang="ar" dir="rtl">' in other_computer.get("/").content.decode()
+
+
+def test_the_api_negotiates_its_messages_with_accept_language(
+    make_user: Callable[..., Any],
+) -> None:
+    from jisr.accounts import services
+
+    _token, secret = services.token_create(user=make_user(Role.SOCIAL_WORKER, regions=["06"]))
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    french = client.get("/api/v1/registry/households/0000000000", HTTP_ACCEPT_LANGUAGE="fr")
+    arabic = client.get("/api/v1/registry/households/0000000000", HTTP_ACCEPT_LANGUAGE="ar")
+    assert french.status_code == arabic.status_code == 404
+    assert french.json()["error"]["code"] == arabic.json()["error"]["code"] == "not_found"
+    assert french.json()["error"]["message"] != arabic.json()["error"]["message"]
+    assert french["Content-Language"] == "fr"
