@@ -77,9 +77,14 @@ def user_scope(user: object) -> Scope:
     return scope() if callable(scope) else NO_SCOPE
 
 
-def can(user: object, permission: str, record: Located | None = None) -> bool:
+def has_action(user: object, permission: str) -> bool:
+    """Whether the user's role allows the action at all (an inactive account allows nothing)."""
     has_perm = getattr(user, "has_perm", None)
-    if not getattr(user, "is_active", False) or not callable(has_perm) or not has_perm(permission):
+    return bool(getattr(user, "is_active", False) and callable(has_perm) and has_perm(permission))
+
+
+def can(user: object, permission: str, record: Located | None = None) -> bool:
+    if not has_action(user, permission):
         return False
     if record is None:
         return True
@@ -91,8 +96,7 @@ def require(user: object, permission: str, record: Located | None = None) -> Non
 
     A record outside the user's scope raises NotFound, not AccessDenied: no hint that it exists.
     """
-    has_perm = getattr(user, "has_perm", None)
-    if not getattr(user, "is_active", False) or not callable(has_perm) or not has_perm(permission):
+    if not has_action(user, permission):
         raise AccessDenied(permission=permission)
     if record is not None and not user_scope(user).covers(
         region=record.scope_region, commune=record.scope_commune
@@ -109,8 +113,7 @@ def scope_filter(
     commune_field: str | None = None,
 ) -> models.QuerySet[M]:
     """The part of `queryset` that `user` may reach with `permission` (none without both)."""
-    has_perm = getattr(user, "has_perm", None)
-    if not getattr(user, "is_active", False) or not callable(has_perm) or not has_perm(permission):
+    if not has_action(user, permission):
         return queryset.none()
     scope = user_scope(user)
     if scope.empty:
