@@ -1,0 +1,186 @@
+"""Background jobs with progress: enqueued by a request and run by `jisr worker`, or inline (CLI).
+
+A handler is a function `(job, progress) -> result dict`, registered with `@handler("kind")`.
+It must be idempotent: a job whose worker died (no heartbeat for `STALE_AFTER`) is claimed again.
+Progress (done/total, stage) is written in autocommit, at most every `PROGRESS_INTERVAL`; inside a
+transaction it is kept in memory and written after, so that it never holds or waits for a lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from jisr.core import audit
+from jisr.core.audit import Actor
+from jisr.core.models import Job, JobStatus
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Job, "Progress"], Mapping[str, Any] | None]
+Listener = Callable[["Progress"], None]
+_HANDLERS: dict[str, Handler] = {}
+
+PROGRESS_INTERVAL = dt.timedelta(seconds=0.5)
+STALE_AFTER = dt.timedelta(minutes=5)
+MAX_ATTEMPTS = 3
+
+
+class UnknownJobKind(LookupError):
+    pass
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    def register(function: Handler) -> Handler:
+        _HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+@dataclass
+class Progress:
+    """Done/total of the current stage; rate and ETA for people watching."""
+
+    job: Job
+    listener: Listener | None = None
+    started: float = field(default_factory=time.monotonic)
+    stage_started: float = field(default_factory=time.monotonic)
+    _saved_at: float = 0.0
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        self.job.stage, self.job.total, self.job.done = name, total, 0
+        self.stage_started = time.monotonic()
+        self._write(force=True)
+
+    def advance(self, count: int = 1) -> None:
+        self.job.done += count
+        self._write()
+
+    def set(self, done: int) -> None:
+        self.job.done = done
+        self._write()
+
+    @property
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.stage_started
+        return self.job.done / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        if not self.job.total or self.rate <= 0:
+            return None
+        return max(0.0, (self.job.total - self.job.done) / self.rate)
+
+    def _write(self, *, force: bool = False) -> None:
+        if self.listener is not None:
+            self.listener(self)
+        now = time.monotonic()
+        if self.job.pk is None or connection.in_atomic_block:
+            return
+        if not force and now - self._saved_at < PROGRESS_INTERVAL.total_seconds():
+            return
+        self._saved_at = now
+        Job.objects.filter(pk=self.job.pk).update(
+            stage=self.job.stage,
+            done=self.job.done,
+            total=self.job.total,
+            heartbeat_at=timezone.now(),
+        )
+
+
+def enqueue(*, kind: str, params: Mapping[str, Any], actor: Actor = None) -> Job:
+    if kind not in _HANDLERS:
+        raise UnknownJobKind(kind)
+    user_id = actor.pk if actor is not None and actor.is_authenticated else None
+    job = Job.objects.create(kind=kind, params=dict(params), created_by_id=user_id)
+    audit.record(actor=actor, action="job.enqueued", target=job, after={"kind": kind, **params})
+    return job
+
+
+def run(job: Job, *, listener: Listener | None = None) -> Job:
+    """Run a claimed (or new) job in this process; record success or failure, never raise."""
+    function = _HANDLERS.get(job.kind)
+    now = timezone.now()
+    job.status, job.started_at, job.heartbeat_at = JobStatus.RUNNING, job.started_at or now, now
+    job.error = ""
+    if job.pk:
+        Job.objects.filter(pk=job.pk).update(
+            status=job.status, started_at=job.started_at, heartbeat_at=now, error=""
+        )
+    progress = Progress(job=job, listener=listener)
+    try:
+        if function is None:
+            raise UnknownJobKind(job.kind)
+        result = function(job, progress)
+    except Exception as error:  # the job failed: record why, keep the worker alive
+        log.exception("job %s failed", job.pk)
+        job.status, job.error = JobStatus.FAILED, f"{error}\n\n{traceback.format_exc()}"[-20000:]
+        job.result = getattr(error, "job_result", None)
+    else:
+        job.status, job.result = JobStatus.SUCCEEDED, dict(result or {})
+    job.finished_at = timezone.now()
+    if job.pk:
+        Job.objects.filter(pk=job.pk).update(
+            status=job.status,
+            error=job.error,
+            result=job.result,
+            finished_at=job.finished_at,
+            stage=job.stage,
+            done=job.done,
+            total=job.total,
+            heartbeat_at=job.finished_at,
+        )
+    return job
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def claim(*, kinds: tuple[str, ...] = ()) -> Job | None:
+    """Take the oldest queued job, or one whose worker stopped beating; None if there is none."""
+    stale = timezone.now() - STALE_AFTER
+    waiting = Q(status=JobStatus.QUEUED) | Q(
+        status=JobStatus.RUNNING, heartbeat_at__lt=stale, attempts__lt=MAX_ATTEMPTS
+    )
+    candidates = Job.objects.filter(waiting)
+    if kinds:
+        candidates = candidates.filter(kind__in=kinds)
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            job = candidates.select_for_update(skip_locked=True).order_by("created_at").first()
+        else:  # SQLite: a single writer at a time, so a plain read inside the transaction is safe
+            job = candidates.order_by("created_at").first()
+        if job is None:
+            return None
+        job.attempts += 1
+        job.worker = worker_name()
+        job.status, job.heartbeat_at = JobStatus.RUNNING, timezone.now()
+        job.save(update_fields=["attempts", "worker", "status", "heartbeat_at"])
+    return job
+
+
+def work(*, once: bool = False, idle_sleep: float = 1.0, kinds: tuple[str, ...] = ()) -> int:
+    """The worker loop: claim, run, repeat. Returns the number of jobs run."""
+    count = 0
+    while True:
+        job = claim(kinds=kinds)
+        if job is None:
+            if once:
+                return count
+            time.sleep(idle_sleep)
+            continue
+        run(job)
+        count += 1
