@@ -25,6 +25,8 @@ class Role(models.TextChoices):
 VIEW_HOUSEHOLD = "registry.view_household"
 VIEW_PERSON = "registry.view_person"
 CHANGE_HOUSEHOLD = "registry.change_household"
+APPROVE_CHANGE = "registry.approve_changerequest"
+REVIEW_DUPLICATES = "registry.review_duplicatecandidate"
 VIEW_AUDIT = "core.view_auditevent"
 MANAGE_USERS = "accounts.change_user"
 
@@ -44,7 +46,14 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.PROGRAMME_MANAGER: (VIEW_HOUSEHOLD, VIEW_PERSON, "geo.view_region", "geo.view_commune"),
     Role.PAYMENT_OFFICER: (VIEW_HOUSEHOLD, VIEW_PERSON, "geo.view_region"),
     Role.SOCIAL_WORKER: (VIEW_HOUSEHOLD, VIEW_PERSON, CHANGE_HOUSEHOLD, "geo.view_region"),
-    Role.SUPERVISOR: (VIEW_HOUSEHOLD, VIEW_PERSON, CHANGE_HOUSEHOLD, "geo.view_region"),
+    Role.SUPERVISOR: (
+        VIEW_HOUSEHOLD,
+        VIEW_PERSON,
+        CHANGE_HOUSEHOLD,
+        APPROVE_CHANGE,
+        REVIEW_DUPLICATES,
+        "geo.view_region",
+    ),
     # Partner staff see only what is referred to their organisation (casework), never the registry.
     Role.PARTNER_STAFF: ("geo.view_region",),
     Role.AUDITOR: (VIEW_HOUSEHOLD, VIEW_PERSON, VIEW_AUDIT, "geo.view_region"),

@@ -14,14 +14,15 @@ from django.db import models
 from jisr.core import context
 from jisr.core.models import AuditEvent, AuditKind
 
-Actor = AbstractBaseUser | AnonymousUser | None
+# Whoever acts: a user, an anonymous visitor or nobody (the system). Anything else counts as nobody.
+Actor = AbstractBaseUser | AnonymousUser | object | None
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {str(key): _jsonable(item) for key, item in value.items()}
+        return {str(key): jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(item) for item in value]
+        return [jsonable(item) for item in value]
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -59,8 +60,8 @@ def _event(
         action=action,
         target_type=target_type,
         target_id=target_id,
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
+        before=jsonable(before) if before is not None else None,
+        after=jsonable(after) if after is not None else None,
         reason=reason,
         request_id=request.request_id if request else "",
         ip=request.ip if request else None,

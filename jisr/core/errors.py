@@ -44,3 +44,14 @@ class InvalidInput(DomainError):
     code = "invalid_input"
     http_status = 422
     message = _("The data sent is not valid.")
+
+
+class Conflict(DomainError):
+    """Someone else changed the record since it was read: reload and try again (no lost update)."""
+
+    code = "conflict"
+    http_status = 409
+    message = _(
+        "This record was changed by someone else since you opened it. Reload it and make your "
+        "change again."
+    )

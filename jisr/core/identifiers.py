@@ -85,3 +85,24 @@ def luhn_ids(payloads: npt.NDArray[np.int64], length: int) -> npt.NDArray[np.str
         code_points[:, column] = values - quotient * 10 + ord("0")
         values = quotient
     return code_points.view(f"<U{length}").reshape(payloads.shape)
+
+
+# Moroccan numbers in international form: +212 then 9 digits, the first 5 (fixed), 6 or 7 (mobile)
+# or 8 (fixed/VoIP). # source: ANRT national numbering plan (0 + 9 digits nationally).
+PHONE_PATTERN = re.compile(r"^\+212[5-8][0-9]{8}$")
+
+
+def normalise_phone(value: str) -> str:
+    """'06 12-34 56 78', '00212612345678', '212612345678' -> '+212612345678'; else unchanged."""
+    digits = re.sub(r"[\s\-.()/]", "", value)
+    if digits.startswith("00212"):
+        digits = "+" + digits[2:]
+    elif digits.startswith("212") and len(digits) == 12:
+        digits = "+" + digits
+    elif digits.startswith("0") and len(digits) == 10:
+        digits = "+212" + digits[1:]
+    return digits
+
+
+def is_valid_phone(value: str) -> bool:
+    return bool(PHONE_PATTERN.fullmatch(value))

@@ -1,19 +1,95 @@
-"""Reads of the registry, always through the caller's scope; reads of personal data are audited."""
+"""Reads of the registry, always through the caller's scope; reads of personal data are audited.
+
+Search finds households by identifier (RSU id, RNP id, CNIE, phone), by commune, or by a member's
+name in Arabic or Latin script, insensitive to diacritics and transliteration variants (normalised
+keys, with trigram indexes on PostgreSQL).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from jisr.accounts.roles import VIEW_HOUSEHOLD
+from jisr.accounts.roles import APPROVE_CHANGE, REVIEW_DUPLICATES, VIEW_HOUSEHOLD, VIEW_PERSON
 from jisr.core import access, audit
 from jisr.core.errors import NotFound
-from jisr.registry.models import Household, Membership
+from jisr.core.identifiers import normalise_cnie, normalise_phone
+from jisr.core.names import normalise_arabic, normalise_latin
+from jisr.registry.models import (
+    ChangeRequest,
+    ChangeRequestStatus,
+    DuplicateCandidate,
+    DuplicateStatus,
+    Household,
+    HouseholdEvent,
+    Membership,
+    Person,
+)
+
+ARABIC_LETTERS = range(0x0600, 0x0700)
 
 
-def household_list(*, user: object, query: str = "", region: str = "") -> QuerySet[Household]:
-    """Households the user may see, optionally filtered by an identifier or a region code."""
+def _open_memberships(day: dt.date | None = None) -> Q:
+    day = day or timezone.localdate()
+    return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day))
+
+
+def _name_condition(query: str, prefix: str = "") -> Q:
+    """Every word of the query in the person's normalised name (either script)."""
+    is_arabic = any(ord(char) in ARABIC_LETTERS for char in query)
+    key = normalise_arabic(query) if is_arabic else normalise_latin(query)
+    field = f"{prefix}name_ar_key" if is_arabic else f"{prefix}name_lat_key"
+    condition = Q()
+    for word in key.split():
+        condition &= Q(**{f"{field}__contains": word})
+    return condition
+
+
+HOUSEHOLD_IDENTIFIERS = ("rsu_id", "phone")
+PERSON_IDENTIFIERS = ("rnp_id", "cnie")
+
+
+def identifiers_of(query: str) -> dict[str, str]:
+    """The identifiers a search text may be ({field: normalised value}); empty for a name.
+
+    Ten digits starting 05–08 may be an RSU id or a national phone number: both are tried.
+    """
+    compact = query.replace(" ", "").replace("-", "").replace(".", "")
+    found: dict[str, str] = {}
+    if compact.isdigit() and len(compact) == 10:
+        found["rsu_id"] = compact
+        if compact[0] == "0" and compact[1] in "5678":
+            found["phone"] = normalise_phone(compact)
+    elif compact.isdigit() and len(compact) == 12:
+        found["rnp_id"] = compact
+    elif compact.startswith(("+212", "00212")) or (compact.startswith("212") and compact.isdigit()):
+        found["phone"] = normalise_phone(compact)
+    elif compact[:1].isalpha() and compact[-1:].isdigit() and len(compact) <= 8:
+        found["cnie"] = normalise_cnie(compact)
+    return found
+
+
+def _either(found: dict[str, str], fields: tuple[str, ...], prefix: str = "") -> Q | None:
+    condition = None
+    for field in fields:
+        if field in found:
+            term = Q(**{f"{prefix}{field}": found[field]})
+            condition = term if condition is None else condition | term
+    return condition
+
+
+def _person_condition(query: str, prefix: str = "") -> Q:
+    by_identifier = _either(identifiers_of(query), PERSON_IDENTIFIERS, prefix)
+    return by_identifier if by_identifier is not None else _name_condition(query, prefix)
+
+
+def household_list(
+    *, user: object, query: str = "", region: str = "", commune: str = ""
+) -> QuerySet[Household]:
+    """Households the user may see, optionally filtered by identifier, member name or place."""
     households = access.scope_filter(
         user,
         Household.objects.select_related("commune", "region"),
@@ -22,28 +98,50 @@ def household_list(*, user: object, query: str = "", region: str = "") -> QueryS
         commune_field="commune_id",
     )
     query = query.strip()
-    if query:
-        households = households.filter(
-            Q(rsu_id=query)
-            | Q(phone=query)
-            | Q(memberships__end__isnull=True, memberships__person__cnie=query.upper())
-            | Q(memberships__end__isnull=True, memberships__person__rnp_id=query)
-        ).distinct()
+    by_household_identifier = _either(identifiers_of(query), HOUSEHOLD_IDENTIFIERS)
+    if by_household_identifier is not None:
+        households = households.filter(by_household_identifier)
+    elif query:
+        matching = Membership.objects.filter(
+            _open_memberships(), _person_condition(query, "person__"), household=OuterRef("pk")
+        )
+        households = households.filter(Exists(matching))
     if region:
         households = households.filter(region_id=region)
+    if commune:
+        households = households.filter(commune_id=commune)
     return households.annotate(
         member_count=Count("memberships", filter=Q(memberships__end__isnull=True))
     ).order_by("rsu_id")
+
+
+def person_list(*, user: object, query: str) -> QuerySet[Person]:
+    """Current members of households in scope matching an identifier or a name."""
+    if not access.has_action(user, VIEW_PERSON) or not query.strip():
+        return Person.objects.none()
+    households = household_list(user=user, query=query).values("pk")
+    by_household = _either(identifiers_of(query), HOUSEHOLD_IDENTIFIERS) is not None
+    condition = Q() if by_household else _person_condition(query.strip())
+    in_scope = Membership.objects.filter(
+        _open_memberships(), person=OuterRef("pk"), household__in=households
+    )
+    return (
+        Person.objects.filter(condition)
+        .filter(Exists(in_scope))
+        .order_by("last_name_lat", "first_name_lat", "rnp_id")
+    )
 
 
 @dataclass(frozen=True)
 class HouseholdDetail:
     household: Household
     members: list[Membership]
+    events: list[HouseholdEvent]
+    pending_requests: list[ChangeRequest]
 
 
 def household_get(*, user: object, rsu_id: str) -> HouseholdDetail:
-    """One household with its current members. Outside the user's scope: NotFound. Audited."""
+    """One household, its current members, history and pending requests. Out of scope: NotFound."""
     household = (
         Household.objects.select_related("commune", "region", "commune__province")
         .filter(rsu_id=rsu_id)
@@ -53,13 +151,70 @@ def household_get(*, user: object, rsu_id: str) -> HouseholdDetail:
         raise NotFound()
     access.require(user, VIEW_HOUSEHOLD, household)
     members = list(
-        Membership.objects.filter(household=household, end__isnull=True)
+        Membership.objects.filter(_open_memberships(), household=household)
         .select_related("person")
         .order_by("person__birth_date")
     )
-    audit.read(
-        actor=user if hasattr(user, "get_username") else None,  # type: ignore[arg-type]
-        action="registry.household_viewed",
-        target=household,
+    events = list(
+        household.events.select_related("actor", "person").order_by("-recorded_at", "-id")[:200]
     )
-    return HouseholdDetail(household=household, members=members)
+    pending = list(
+        household.change_requests.filter(status=ChangeRequestStatus.PENDING).select_related(
+            "requested_by"
+        )
+    )
+    audit.read(actor=user, action="registry.household_viewed", target=household)
+    return HouseholdDetail(
+        household=household, members=members, events=events, pending_requests=pending
+    )
+
+
+def person_get(*, user: object, rnp_id: str) -> tuple[Person, Household | None]:
+    """A person and their current household; reachable only through a household in scope."""
+    person = Person.objects.filter(rnp_id=rnp_id).first()
+    if person is None:
+        raise NotFound()
+    membership = (
+        Membership.objects.filter(person=person)
+        .select_related("household")
+        .order_by("-start")
+        .first()
+    )
+    if membership is None:
+        raise NotFound()
+    access.require(user, VIEW_PERSON, membership.household)
+    audit.read(actor=user, action="registry.person_viewed", target=person)
+    current = membership.household if membership.end is None else None
+    return person, current
+
+
+def change_request_queue(*, user: object) -> QuerySet[ChangeRequest]:
+    """Pending change requests the user may decide (their scope), oldest first."""
+    if not access.has_action(user, APPROVE_CHANGE):
+        return ChangeRequest.objects.none()
+    households = household_list(user=user).values("pk")
+    return (
+        ChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING, household__in=households)
+        .select_related("household", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def duplicate_queue(*, user: object) -> QuerySet[DuplicateCandidate]:
+    """Probable duplicates to review, most probable first, where the user reaches both records."""
+    if not access.has_action(user, REVIEW_DUPLICATES):
+        return DuplicateCandidate.objects.none()
+    visible = Person.objects.filter(
+        Exists(
+            Membership.objects.filter(
+                person=OuterRef("pk"), household__in=household_list(user=user).values("pk")
+            )
+        )
+    ).values("pk")
+    return (
+        DuplicateCandidate.objects.filter(
+            status=DuplicateStatus.PENDING, left__in=visible, right__in=visible
+        )
+        .select_related("left", "right")
+        .order_by("-match_probability", "pk")
+    )

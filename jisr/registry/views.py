@@ -1,14 +1,27 @@
+"""Registry pages: search, the household page, declaration forms, the change-request queue."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
-from jisr.core import audit
-from jisr.registry import selectors
+from jisr.accounts.roles import APPROVE_CHANGE, CHANGE_HOUSEHOLD
+from jisr.core import access, audit
+from jisr.core.errors import DomainError, NotFound
+from jisr.geo.models import Commune
+from jisr.registry import forms as f
+from jisr.registry import selectors, services
+from jisr.registry.models import Household, Person
 
 
 @login_required
@@ -36,4 +49,249 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def household_detail(request: HttpRequest, rsu_id: str) -> HttpResponse:
     detail = selectors.household_get(user=request.user, rsu_id=rsu_id)
-    return render(request, "registry/household_detail.html", {"detail": detail})
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "detail": detail,
+            "can_change": access.can(request.user, CHANGE_HOUSEHOLD, detail.household),
+            "declarations": DECLARATIONS,
+        },
+    )
+
+
+def _person(request: HttpRequest, rnp_id: str) -> Person:
+    return selectors.person_get(user=request.user, rnp_id=rnp_id)[0]
+
+
+def _commune(code: str) -> Commune:
+    commune = Commune.objects.filter(code=code).first()
+    if commune is None:
+        raise NotFound(commune=code)
+    return commune
+
+
+Apply = Callable[[HttpRequest, Household, dict[str, Any], Any], object]
+
+
+@dataclass(frozen=True)
+class Declaration:
+    slug: str
+    title: Any
+    form: type[forms.Form]
+    apply: Apply
+    done: Any
+    versioned: bool = True
+
+
+def _birth(request: HttpRequest, h: Household, data: dict[str, Any], form: Any) -> object:
+    return services.birth_declare(
+        actor=request.user,
+        household=h,
+        expected_version=data["expected_version"],
+        child=form.person_input(),
+        reason=data["reason"],
+    )
+
+
+def _join(request: HttpRequest, h: Household, data: dict[str, Any], form: Any) -> object:
+    existing = data.get("existing_rnp_id")
+    return services.member_join(
+        actor=request.user,
+        household=h,
+        expected_version=data["expected_version"],
+        relationship=data["relationship"],
+        effective=data["effective"],
+        reason=data["reason"],
+        person=_person(request, existing) if existing else None,
+        new_person=None if existing else form.person_input(),
+    )
+
+
+def _leave(request: HttpRequest, h: Household, data: dict[str, Any], form: Any) -> object:
+    return services.member_leave(
+        actor=request.user,
+        household=h,
+        expected_version=data["expected_version"],
+        person=_person(request, data["rnp_id"]),
+        effective=data["effective"],
+        reason=data["reason"],
+    )
+
+
+def _move(request: HttpRequest, h: Household, data: dict[str, Any], form: Any) -> object:
+    return services.household_move(
+        actor=request.user,
+        household=h,
+        expected_version=data["expected_version"],
+        commune=_commune(data["commune_code"]),
+        address=data["address"],
+        effective=data["effective"],
+        reason=data["reason"],
+    )
+
+
+def _socio(request: HttpRequest, h: Household, data: dict[str, Any], form: Any) -> object:
+    changes = {
+        name: data[name]
+        for name in f.SocioEconomicForm.CHANGEABLE
+        if data[name] != getattr(h, name)
+    }
+    return services.socio_economic_update(
+        actor=request.user,
+        household=h,
+        expected_version=data["expected_version"],
+        changes=changes,
+        effective=data["effective"],
+        reason=data["reason"],
+    )
+
+
+def _contact(request: HttpRequest, h: Household, data: dict[str, Any], form: Any) -> object:
+    return services.contact_update(
+        actor=request.user,
+        household=h,
+        expected_version=data["expected_version"],
+        phone=data["phone"],
+        reason=data["reason"],
+    )
+
+
+def _head(request: HttpRequest, h: Household, data: dict[str, Any], form: Any) -> object:
+    return services.head_change_request(
+        actor=request.user,
+        household=h,
+        new_head=_person(request, data["new_head_rnp_id"]),
+        former_head_relationship=data["former_head_relationship"],
+        effective=data["effective"],
+        reason=data["reason"],
+    )
+
+
+def _death(request: HttpRequest, h: Household, data: dict[str, Any], form: Any) -> object:
+    new_head = data.get("new_head_rnp_id")
+    return services.death_request(
+        actor=request.user,
+        household=h,
+        person=_person(request, data["rnp_id"]),
+        death_date=data["death_date"],
+        reason=data["reason"],
+        new_head=_person(request, new_head) if new_head else None,
+    )
+
+
+DECLARATIONS = {
+    d.slug: d
+    for d in (
+        Declaration("birth", _("Declare a birth"), f.BirthForm, _birth, _("Birth recorded.")),
+        Declaration("join", _("A member joins"), f.JoinForm, _join, _("Member added.")),
+        Declaration("leave", _("A member leaves"), f.LeaveForm, _leave, _("Departure recorded.")),
+        Declaration("move", _("The household moves"), f.MoveForm, _move, _("Move recorded.")),
+        Declaration(
+            "socio-economic",
+            _("Update housing, assets and spending"),
+            f.SocioEconomicForm,
+            _socio,
+            _("Socio-economic data updated."),
+        ),
+        Declaration(
+            "contact", _("Update the contact phone"), f.ContactForm, _contact, _("Contact updated.")
+        ),
+        Declaration(
+            "head",
+            _("Request a new head of household"),
+            f.HeadChangeForm,
+            _head,
+            _("Request sent for approval."),
+            versioned=False,
+        ),
+        Declaration(
+            "death",
+            _("Declare a death"),
+            f.DeathForm,
+            _death,
+            _("Request sent for approval."),
+            versioned=False,
+        ),
+    )
+}
+
+
+def _initial(
+    declaration: Declaration, household: Household, request: HttpRequest
+) -> dict[str, Any]:
+    initial: dict[str, Any] = {"expected_version": household.version, **request.GET.dict()}
+    if declaration.slug == "socio-economic":
+        initial.update({name: getattr(household, name) for name in f.SocioEconomicForm.CHANGEABLE})
+    if declaration.slug == "contact":
+        initial["phone"] = household.phone
+    return initial
+
+
+def _show_error(form: forms.Form, error: DomainError) -> None:
+    fields = error.details.get("fields", {}) if isinstance(error.details, dict) else {}
+    for name, reason in fields.items():
+        form.add_error(name if name in form.fields else None, str(reason))
+    if not fields:
+        form.add_error(None, str(error.text))
+
+
+@login_required
+def declare(request: HttpRequest, rsu_id: str, slug: str) -> HttpResponse:
+    declaration = DECLARATIONS.get(slug)
+    if declaration is None:
+        raise NotFound()
+    household = selectors.household_get(user=request.user, rsu_id=rsu_id).household
+    access.require(request.user, CHANGE_HOUSEHOLD, household)
+    form = declaration.form(request.POST or None, initial=_initial(declaration, household, request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            declaration.apply(request, household, form.cleaned_data, form)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, declaration.done)
+            return redirect("registry:household_detail", rsu_id=household.rsu_id)
+    return render(
+        request,
+        "registry/declare.html",
+        {
+            "household": household,
+            "declaration": declaration,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def change_request_queue(request: HttpRequest) -> HttpResponse:
+    if not access.has_action(request.user, APPROVE_CHANGE):
+        raise NotFound()
+    queue = selectors.change_request_queue(user=request.user)
+    if request.method == "POST":
+        form = f.DecisionForm(request.POST)
+        request_id = request.POST.get("request_id", "")
+        change_request = queue.filter(pk=int(request_id)).first() if request_id.isdigit() else None
+        if change_request is None:
+            raise NotFound()
+        if form.is_valid():
+            try:
+                if form.cleaned_data["decision"] == "approve":
+                    services.change_request_approve(
+                        actor=request.user,
+                        change_request=change_request,
+                        note=form.cleaned_data["note"],
+                    )
+                    messages.success(request, _("Approved and applied."))
+                else:
+                    services.change_request_reject(
+                        actor=request.user,
+                        change_request=change_request,
+                        note=form.cleaned_data["note"],
+                    )
+                    messages.success(request, _("Rejected."))
+            except DomainError as error:
+                messages.error(request, str(error.text))
+        return redirect("registry:change_request_queue")
+    page = Paginator(queue, 25).get_page(request.GET.get("page"))
+    return render(request, "registry/change_request_queue.html", {"page": page})

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jisr.core.identifiers import CNIE_PATTERN, PHONE_PATTERN
 from jisr.geo.models import Milieu
 from jisr.registry import choices as c
 
@@ -16,7 +18,14 @@ class Household(models.Model):
     commune = models.ForeignKey("geo.Commune", on_delete=models.PROTECT, related_name="+")
     milieu = models.CharField(_("milieu"), max_length=5, choices=Milieu.choices)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    phone = models.CharField(_("contact phone"), max_length=13, blank=True)
+    phone = models.CharField(
+        _("contact phone"),
+        max_length=13,
+        blank=True,
+        validators=[
+            RegexValidator(PHONE_PATTERN, _("A Moroccan number in the form +212XXXXXXXXX."))
+        ],
+    )
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -94,7 +103,14 @@ class Household(models.Model):
 
 class Person(models.Model):
     rnp_id = models.CharField(_("RNP identifier"), max_length=12, unique=True)
-    cnie = models.CharField(_("CNIE"), max_length=8, unique=True, null=True, blank=True)
+    cnie = models.CharField(
+        _("CNIE"),
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(CNIE_PATTERN, _("One or two capital letters, then digits."))],
+    )
     first_name_ar = models.CharField(_("first name (Arabic)"), max_length=80)
     last_name_ar = models.CharField(_("last name (Arabic)"), max_length=80)
     first_name_lat = models.CharField(_("first name (Latin)"), max_length=80)
@@ -127,6 +143,19 @@ class Person(models.Model):
         _("AMO cover"), max_length=10, choices=c.AmoCover.choices, default=c.AmoCover.NONE
     )
     father_deceased = models.BooleanField(_("father deceased"), default=False)
+    # Normalised "first last" keys (jisr.core.names) for variant-insensitive search and
+    # deduplication.
+    name_ar_key = models.CharField(max_length=170, blank=True, editable=False, db_index=True)
+    name_lat_key = models.CharField(max_length=170, blank=True, editable=False, db_index=True)
+    # Set when this record was merged into another (the same person registered twice).
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged into"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
