@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", web.language_set, name="set_language"),
     path("audit/", web.audit_log, name="audit_log"),
+    path("jobs/<int:job_id>/", web.job_detail, name="job_detail"),
     path("households/", include("jisr.registry.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

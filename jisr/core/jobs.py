@@ -100,6 +100,28 @@ class Progress:
         )
 
 
+@dataclass(frozen=True)
+class JobProgress:
+    """What a person watching a job sees: share done, rate and time left of the current stage."""
+
+    share: float | None
+    rate: float | None
+    eta_seconds: float | None
+    elapsed_seconds: float | None
+
+
+def job_progress(job: Job) -> JobProgress:
+    """Rate and ETA estimated from the stored counters (the start of the run, the last heartbeat)."""
+    if job.started_at is None:
+        return JobProgress(None, None, None, None)
+    end = job.finished_at or job.heartbeat_at or timezone.now()
+    elapsed = max((end - job.started_at).total_seconds(), 0.0)
+    share = job.done / job.total if job.total else None
+    rate = job.done / elapsed if elapsed > 0 and job.done else None
+    eta = (job.total - job.done) / rate if rate and job.total and not job.finished else None
+    return JobProgress(share, rate, eta, elapsed)
+
+
 def enqueue(*, kind: str, params: Mapping[str, Any], actor: Actor = None) -> Job:
     if kind not in _HANDLERS:
         raise UnknownJobKind(kind)

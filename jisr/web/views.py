@@ -13,8 +13,9 @@ from django.views.i18n import set_language
 from jisr.accounts import services as accounts
 from jisr.accounts.roles import VIEW_AUDIT
 from jisr.core import access
-from jisr.core.errors import AccessDenied
-from jisr.core.models import AuditEvent
+from jisr.core.errors import AccessDenied, NotFound
+from jisr.core.jobs import job_progress
+from jisr.core.models import AuditEvent, Job
 from jisr.geo.selectors import region_list
 
 
@@ -59,3 +60,21 @@ def language_set(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and language in {code for code, _ in settings.LANGUAGES}:
         accounts.user_language_set(user=request.user, language=language)
     return response
+
+
+def _job_visible(request: HttpRequest, job_id: int) -> Job:
+    """A job is visible to whoever started it, and to auditors/administrators (audit right)."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or not (
+        job.created_by_id == request.user.pk or access.can(request.user, VIEW_AUDIT)
+    ):
+        raise NotFound()
+    return job
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A background job's progress (done/total, rate, ETA), refreshed by htmx while it runs."""
+    job = _job_visible(request, job_id)
+    template = "web/job_progress.html" if request.headers.get("HX-Request") else "web/job.html"
+    return render(request, template, {"job": job, "progress": job_progress(job)})
