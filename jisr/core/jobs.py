@@ -111,7 +111,7 @@ class JobProgress:
 
 
 def job_progress(job: Job) -> JobProgress:
-    """Rate and ETA estimated from the stored counters (the start of the run, the last heartbeat)."""
+    """Rate and ETA estimated from the stored counters (run start, last heartbeat)."""
     if job.started_at is None:
         return JobProgress(None, None, None, None)
     end = job.finished_at or job.heartbeat_at or timezone.now()
