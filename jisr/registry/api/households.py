@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from jisr.accounts.api import api_user
 from jisr.core.errors import NotFound
@@ -102,7 +102,7 @@ def household_history(request: HttpRequest, rsu_id: str) -> list[EventOut]:
 
 
 @router.post("/households/", response={201: HouseholdSummary})
-def household_register(request: HttpRequest, body: RegisterIn) -> tuple[int, HouseholdSummary]:
+def household_register(request: HttpRequest, body: RegisterIn) -> Status[HouseholdSummary]:
     head = (
         _person(request, body.head_rnp_id)
         if body.head_rnp_id
@@ -120,11 +120,11 @@ def household_register(request: HttpRequest, body: RegisterIn) -> tuple[int, Hou
         effective=body.effective,
         reason=body.reason,
     )
-    return 201, HouseholdSummary.of(household)
+    return Status(201, HouseholdSummary.of(household))
 
 
 @router.post("/households/{rsu_id}/births", response={201: PersonOut})
-def birth_declare(request: HttpRequest, rsu_id: str, body: BirthIn) -> tuple[int, PersonOut]:
+def birth_declare(request: HttpRequest, rsu_id: str, body: BirthIn) -> Status[PersonOut]:
     person = services.birth_declare(
         actor=api_user(request),
         household=_household(request, rsu_id),
@@ -133,11 +133,11 @@ def birth_declare(request: HttpRequest, rsu_id: str, body: BirthIn) -> tuple[int
         relationship=body.relationship,
         reason=body.reason,
     )
-    return 201, PersonOut.of(person)
+    return Status(201, PersonOut.of(person))
 
 
 @router.post("/households/{rsu_id}/members", response={201: HouseholdSummary})
-def member_join(request: HttpRequest, rsu_id: str, body: JoinIn) -> tuple[int, HouseholdSummary]:
+def member_join(request: HttpRequest, rsu_id: str, body: JoinIn) -> Status[HouseholdSummary]:
     household = _household(request, rsu_id)
     membership = services.member_join(
         actor=api_user(request),
@@ -149,7 +149,7 @@ def member_join(request: HttpRequest, rsu_id: str, body: JoinIn) -> tuple[int, H
         person=_person(request, body.rnp_id) if body.rnp_id else None,
         new_person=_new_person(body.new_person) if body.new_person else None,
     )
-    return 201, HouseholdSummary.of(membership.household)
+    return Status(201, HouseholdSummary.of(membership.household))
 
 
 @router.post("/households/{rsu_id}/members/{rnp_id}/leave", response=HouseholdSummary)

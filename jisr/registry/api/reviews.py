@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from jisr.accounts.api import api_user
 from jisr.core.errors import NotFound
@@ -25,7 +25,7 @@ def _request(request: HttpRequest, request_id: int) -> ChangeRequest:
 @router.post("/households/{rsu_id}/change-requests/head", response={201: ChangeRequestOut})
 def head_change_request(
     request: HttpRequest, rsu_id: str, body: HeadChangeIn
-) -> tuple[int, ChangeRequestOut]:
+) -> Status[ChangeRequestOut]:
     created = services.head_change_request(
         actor=api_user(request),
         household=_household(request, rsu_id),
@@ -34,11 +34,11 @@ def head_change_request(
         effective=body.effective,
         reason=body.reason,
     )
-    return 201, ChangeRequestOut.of(created)
+    return Status(201, ChangeRequestOut.of(created))
 
 
 @router.post("/households/{rsu_id}/change-requests/death", response={201: ChangeRequestOut})
-def death_request(request: HttpRequest, rsu_id: str, body: DeathIn) -> tuple[int, ChangeRequestOut]:
+def death_request(request: HttpRequest, rsu_id: str, body: DeathIn) -> Status[ChangeRequestOut]:
     created = services.death_request(
         actor=api_user(request),
         household=_household(request, rsu_id),
@@ -47,18 +47,18 @@ def death_request(request: HttpRequest, rsu_id: str, body: DeathIn) -> tuple[int
         reason=body.reason,
         new_head=_person(request, body.new_head_rnp_id) if body.new_head_rnp_id else None,
     )
-    return 201, ChangeRequestOut.of(created)
+    return Status(201, ChangeRequestOut.of(created))
 
 
 @router.post("/change-requests/merge", response={201: ChangeRequestOut})
-def merge_request(request: HttpRequest, body: MergeIn) -> tuple[int, ChangeRequestOut]:
+def merge_request(request: HttpRequest, body: MergeIn) -> Status[ChangeRequestOut]:
     created = services.person_merge_request(
         actor=api_user(request),
         keep=_person(request, body.keep_rnp_id),
         duplicate=_person(request, body.duplicate_rnp_id),
         reason=body.reason,
     )
-    return 201, ChangeRequestOut.of(created)
+    return Status(201, ChangeRequestOut.of(created))
 
 
 @router.get("/change-requests/", response=list[ChangeRequestOut])

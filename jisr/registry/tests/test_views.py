@@ -1,0 +1,146 @@
+"""The registry's web pages: search, household page, declaration forms, the decision queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from jisr.accounts.roles import Role
+from jisr.registry.models import ChangeRequestStatus, EventKind, HouseholdEvent
+from jisr.registry.tests.conftest import fresh
+
+pytestmark = [pytest.mark.django_db]
+
+
+def logged_in(user: Any, language: str = "en") -> Client:
+    client = Client()
+    client.force_login(user)
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    return client
+
+
+def test_household_page_shows_members_history_and_actions(
+    family: dict[str, Any], worker: Any
+) -> None:
+    client = logged_in(worker)
+    rsu = family["household"].rsu_id
+    page = client.get(f"/households/{rsu}/").content.decode()
+    assert "Ahmed" in page
+    assert "أحمد" in page
+    assert 'id="declare-menu"' in page
+    assert f"/households/{rsu}/declare/birth/" in page
+    assert "No change recorded since registration." in page
+
+
+def test_an_auditor_reads_but_cannot_declare(
+    family: dict[str, Any], make_user: Callable[..., Any]
+) -> None:
+    client = logged_in(make_user(Role.AUDITOR, national=True))
+    rsu = family["household"].rsu_id
+    assert 'id="declare-menu"' not in client.get(f"/households/{rsu}/").content.decode()
+    assert client.get(f"/households/{rsu}/declare/birth/").status_code == 403
+
+
+def test_birth_form_records_the_birth(family: dict[str, Any], worker: Any) -> None:
+    client = logged_in(worker)
+    rsu = family["household"].rsu_id
+    response = client.post(
+        f"/households/{rsu}/declare/birth/",
+        {
+            "expected_version": 1,
+            "reason": "certificate 77",
+            "rnp_id": "000000777011",
+            "first_name_ar": "سلمى",
+            "last_name_ar": "العلوي",
+            "first_name_lat": "Salma",
+            "last_name_lat": "Alaoui",
+            "sex": "F",
+            "birth_date": "2026-10-20",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == f"/households/{rsu}/"
+    page = response.content.decode()
+    assert "Birth recorded." in page
+    assert 'data-kind="birth"' in page
+    assert HouseholdEvent.objects.filter(kind=EventKind.BIRTH).count() == 1
+
+
+def test_a_form_from_a_stale_page_shows_the_conflict_and_writes_nothing(
+    family: dict[str, Any], worker: Any
+) -> None:
+    client = logged_in(worker)
+    rsu = family["household"].rsu_id
+    client.post(
+        f"/households/{rsu}/declare/contact/",
+        {"expected_version": 1, "reason": "new", "phone": "0612345678"},
+    )
+    assert fresh(family["household"]).version == 2
+    response = client.post(
+        f"/households/{rsu}/declare/contact/",
+        {"expected_version": 1, "reason": "old tab", "phone": "0699999999"},
+    )
+    assert response.status_code == 200
+    assert "changed by someone else" in response.content.decode()
+    assert fresh(family["household"]).phone == "+212612345678"
+
+
+def test_field_errors_from_the_service_land_on_the_field(
+    family: dict[str, Any], worker: Any
+) -> None:
+    response = logged_in(worker).post(
+        f"/households/{family['household'].rsu_id}/declare/birth/",
+        {
+            "expected_version": 1,
+            "reason": "x",
+            "rnp_id": "123456789012",
+            "first_name_ar": "a",
+            "last_name_ar": "b",
+            "first_name_lat": "c",
+            "last_name_lat": "d",
+            "sex": "F",
+            "birth_date": "2026-10-20",
+        },
+    )
+    assert 'data-field="rnp_id"' in response.content.decode()
+
+
+def test_supervisor_decides_in_the_queue_maker_cannot(
+    family: dict[str, Any], worker: Any, supervisor: Any
+) -> None:
+    rsu = family["household"].rsu_id
+    logged_in(worker).post(
+        f"/households/{rsu}/declare/head/",
+        {
+            "new_head_rnp_id": family["mother"].rnp_id,
+            "former_head_relationship": "spouse",
+            "effective": "2026-10-01",
+            "reason": "father emigrated",
+        },
+    )
+    assert logged_in(worker).get("/households/reviews/change-requests/").status_code == 404
+    checker = logged_in(supervisor)
+    queue = checker.get("/households/reviews/change-requests/").content.decode()
+    assert "father emigrated" in queue
+    request = family["household"].change_requests.get()
+    checker.post(
+        "/households/reviews/change-requests/",
+        {"request_id": request.pk, "decision": "approve", "note": "ok"},
+    )
+    request.refresh_from_db()
+    assert request.status == ChangeRequestStatus.APPLIED
+
+
+def test_search_page_finds_by_arabic_name_without_diacritics(
+    family: dict[str, Any], worker: Any
+) -> None:
+    from jisr.registry.services._common import name_keys_set
+
+    for person in (family["father"], family["mother"], family["son"]):
+        name_keys_set(person)
+        person.save()
+    page = logged_in(worker).get("/households/", {"q": "فاطمه العلوى"})
+    assert [h.rsu_id for h in page.context["page"]] == [family["household"].rsu_id]
