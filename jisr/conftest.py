@@ -76,7 +76,7 @@ def english() -> Any:
         yield
 
 
-# --- Browser tests: Debian's chromium driven by Playwright -----------------------------------------
+# --- Browser tests: Debian's chromium driven by Playwright ---------------------------------------
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without these, chromium tries to reach Google's services, which a closed network refuses.
 CHROMIUM_ARGS = [

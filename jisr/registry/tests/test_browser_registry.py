@@ -1,4 +1,4 @@
-"""Registry journeys in a real browser: Arabic (RTL) for the social worker, French for the supervisor."""
+"""Registry journeys in a real browser: Arabic (RTL) for the worker, French for the supervisor."""
 
 from __future__ import annotations
 
