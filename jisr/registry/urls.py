@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.household_list, name="household_list"),
     path("reviews/change-requests/", views.change_request_queue, name="change_request_queue"),
+    path("reviews/duplicates/", views.duplicate_queue, name="duplicate_queue"),
     path("<str:rsu_id>/", views.household_detail, name="household_detail"),
     path("<str:rsu_id>/declare/<slug:slug>/", views.declare, name="declare"),
 ]

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from jisr.accounts.roles import APPROVE_CHANGE, CHANGE_HOUSEHOLD
+from jisr.accounts.roles import APPROVE_CHANGE, CHANGE_HOUSEHOLD, REVIEW_DUPLICATES
 from jisr.core import access, audit
 from jisr.core.errors import DomainError, NotFound
 from jisr.geo.models import Commune
@@ -295,3 +295,39 @@ def change_request_queue(request: HttpRequest) -> HttpResponse:
         return redirect("registry:change_request_queue")
     page = Paginator(queue, 25).get_page(request.GET.get("page"))
     return render(request, "registry/change_request_queue.html", {"page": page})
+
+
+@login_required
+def duplicate_queue(request: HttpRequest) -> HttpResponse:
+    """Pairs side by side; the reviewer keeps one record (a merge request) or separates them."""
+    if not access.has_action(request.user, REVIEW_DUPLICATES):
+        raise NotFound()
+    queue = selectors.duplicate_queue(user=request.user)
+    if request.method == "POST":
+        pair_id = request.POST.get("pair_id", "")
+        candidate = queue.filter(pk=int(pair_id)).first() if pair_id.isdigit() else None
+        if candidate is None:
+            raise NotFound()
+        decision, note = request.POST.get("decision", ""), request.POST.get("note", "").strip()
+        try:
+            if decision == "distinct":
+                services.duplicate_mark_distinct(actor=request.user, candidate=candidate, note=note)
+                messages.success(request, _("Marked as two different persons."))
+            else:
+                services.duplicate_merge_request(
+                    actor=request.user,
+                    candidate=candidate,
+                    keep=decision,
+                    reason=note or str(_("Same person registered twice.")),
+                )
+                messages.success(request, _("Merge requested: a second person must approve it."))
+        except DomainError as error:
+            messages.error(request, str(error.text))
+        return redirect("registry:duplicate_queue")
+    page = Paginator(queue, 20).get_page(request.GET.get("page"))
+    audit.read_many(
+        actor=request.user,
+        action="registry.duplicates_reviewed",
+        targets=[p for pair in page for p in (pair.left, pair.right)],
+    )
+    return render(request, "registry/duplicate_queue.html", {"page": page})

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jisr.accounts.roles import APPROVE_CHANGE, VIEW_AUDIT, VIEW_HOUSEHOLD
+from jisr.accounts.roles import APPROVE_CHANGE, REVIEW_DUPLICATES, VIEW_AUDIT, VIEW_HOUSEHOLD
 from jisr.core import access
 
 
@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("registry:household_list"), _("Households")))
         if access.can(user, APPROVE_CHANGE):
             items.append((reverse("registry:change_request_queue"), _("Change requests")))
+        if access.can(user, REVIEW_DUPLICATES):
+            items.append((reverse("registry:duplicate_queue"), _("Probable duplicates")))
         if access.can(user, VIEW_AUDIT):
             items.append((reverse("audit_log"), _("Audit trail")))
     return {"nav_items": items}

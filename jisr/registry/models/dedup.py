@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from jisr.registry.models.records import Person
 
 
 class DuplicateStatus(models.TextChoices):
@@ -48,3 +53,7 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.left_id} ~ {self.right_id} ({self.match_probability:.2f})"
+
+    @property
+    def sides(self) -> tuple[tuple[str, Person], tuple[str, Person]]:
+        return (("left", self.left), ("right", self.right))

@@ -17,15 +17,25 @@ from jisr.registry.services.declarations import (
     member_leave,
     socio_economic_update,
 )
+from jisr.registry.services.duplicates import (
+    FoundPair,
+    duplicate_mark_distinct,
+    duplicate_merge_request,
+    duplicates_store,
+)
 from jisr.registry.services.synthetic import synthetic_population_load
 
 __all__ = [
+    "FoundPair",
     "PersonInput",
     "birth_declare",
     "change_request_approve",
     "change_request_reject",
     "contact_update",
     "death_request",
+    "duplicate_mark_distinct",
+    "duplicate_merge_request",
+    "duplicates_store",
     "head_change_request",
     "household_move",
     "household_register",

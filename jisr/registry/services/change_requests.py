@@ -25,6 +25,8 @@ from jisr.registry.models import (
     ChangeRequest,
     ChangeRequestKind,
     ChangeRequestStatus,
+    DuplicateCandidate,
+    DuplicateStatus,
     EventKind,
     Household,
     Membership,
@@ -205,6 +207,10 @@ def change_request_reject(*, actor: Any, change_request: ChangeRequest, note: st
     )
     request.decision_note = note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    # A refused merge sends the pair back to the reviewers' queue.
+    DuplicateCandidate.objects.filter(change_request=request).update(
+        status=DuplicateStatus.PENDING, change_request=None
+    )
     audit.record(
         actor=actor,
         action="registry.change_rejected",
@@ -308,6 +314,7 @@ def _apply_merge(request: ChangeRequest, household: Household, actor: Any) -> No
     if moved_cnie:
         keep.cnie = moved_cnie
         keep.save(update_fields=["cnie"])
+    DuplicateCandidate.objects.filter(change_request=request).update(status=DuplicateStatus.MERGED)
     event_record(
         household=household,
         kind=EventKind.PERSONS_MERGED,
