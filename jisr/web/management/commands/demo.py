@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import os
+import signal
+import subprocess
 import sys
 import time
 from typing import Any
@@ -63,17 +64,37 @@ class Command(BaseCommand):
             self.stdout.write(f"  {spec.username:<16} {spec.role.label!s:<20} scope: {scope}")
 
     def _serve(self, bind: str, workers: int) -> None:
+        """gunicorn for the web, and one `jisr worker` for background jobs (imports, batches).
+
+        Both stop with this command (Ctrl-C or SIGTERM): no orphan process is left behind.
+        """
         sys.stdout.flush()
-        argv = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "jisr.config.wsgi:application",
-            "--bind",
-            bind,
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "-",
-        ]
-        os.execv(sys.executable, argv)  # noqa: S606  (replace this process by the server)
+        job_worker = subprocess.Popen([sys.executable, "-m", "jisr.cli", "worker"])
+        server = subprocess.Popen(  # noqa: S603  (our own commands)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "jisr.config.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+            ]
+        )
+
+        def stop(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in (server, job_worker):
+                child.terminate()
+            for child in (server, job_worker):
+                child.wait(timeout=30)
