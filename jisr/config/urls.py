@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from jisr.accounts.views import LoginView, LogoutView
 from jisr.config.api import api
+from jisr.dci.api import api as dci_api
 from jisr.web import views as web
 
 urlpatterns = [
@@ -15,5 +16,6 @@ urlpatterns = [
     path("jobs/<int:job_id>/", web.job_detail, name="job_detail"),
     path("households/", include("jisr.registry.urls")),
     path("api/v1/", api.urls),
+    path("api/dci/", dci_api.urls),
     path("admin/", admin.site.urls),
 ]
