@@ -4,8 +4,8 @@ The same person is written many ways: أحمد / احمد / أَحْمَد, فا
 Arabic; Mohamed / Mohammed / M'hamed, El Idrissi / Idrissi / Elidrissi, Chraibi / Shraibi in
 Latin. `normalise_arabic` and `normalise_latin` fold such variants to one *key*, used to compare
 and block records in deduplication (`jisr.registry.dedup`) and to search names in the registry.
-A key is for matching, never for display: it may collide for two different names (Hassan and
-Housni do not, but a few rare ones do), and it is not a spelling anyone would write.
+A key is for matching, never for display: it is not a spelling anyone would write, and it may
+join two different rare names (a comparison more, never a merge).
 
 Both normalisers are a fixed chain of rules, listed below with the reason for each. Every rule is
 a regular expression whose meaning is the same in Python's `re` and in the Rust `regex` crate
@@ -81,6 +81,44 @@ _COLLAPSE_DOUBLES = Rule(
     "doubled letters are a transliteration habit (Mohammed/Mohamed, Bennani/Benani)",
 )
 _APOSTROPHES = "'’‘`´ʼ"
+# Cyrillic and Greek letters drawn like Latin ones, which slip into names typed on a Russian or
+# Greek keyboard layout or pasted from elsewhere (Bouchtа with a Cyrillic а looks like Bouchta).
+_CONFUSABLES = {
+    "a": "аα",
+    "c": "сϲ",
+    "d": "ԁ",
+    "e": "еε",
+    "h": "һ",
+    "i": "іι",
+    "j": "ј",
+    "k": "κ",
+    "l": "ӏ",
+    "o": "оο",
+    "p": "рρ",
+    "q": "ԛ",
+    "s": "ѕ",
+    "v": "ν",
+    "w": "ԝ",
+    "x": "хχ",
+    "y": "уγ",
+    "A": "АΑ",
+    "B": "ВΒ",
+    "C": "С",
+    "E": "ЕΕ",
+    "H": "НΗ",
+    "I": "ІΙ",
+    "J": "Ј",
+    "K": "КΚ",
+    "M": "МΜ",
+    "N": "Ν",
+    "O": "ОΟ",
+    "P": "РΡ",
+    "S": "Ѕ",
+    "T": "ТΤ",
+    "X": "ХΧ",
+    "Y": "УΥ",
+    "Z": "Ζ",
+}
 
 LATIN_STEPS: tuple[Step, ...] = (
     # --- characters ---
@@ -94,11 +132,16 @@ LATIN_STEPS: tuple[Step, ...] = (
         "",
         "other apostrophes mark an ayn or a hamza (M'hamed, Ma'ati) and are often left out",
     ),
+    *(
+        Rule(f"[{chars}]", latin, "a look-alike Cyrillic or Greek letter")
+        for latin, chars in _CONFUSABLES.items()
+    ),
     Rule(
-        r"[^\x00-\u024f\u1e00-\u1eff]",
+        r"[^\x00-\u024f\u1e00-\u1eff\uff21-\uff3a\uff41-\uff5a]",
         " ",
-        "only Latin letters spell a Latin name; keeping to these blocks also keeps the next "
-        "step stable across Unicode versions (Python's and Polars' tables differ in age)",
+        "only Latin letters (and their full-width forms) spell a Latin name; keeping to these "
+        "blocks also keeps the next step stable across Unicode versions (Python's and Polars' "
+        "tables differ in age)",
     ),
     Unicode("NFKD", "split accented letters into a base letter and combining marks"),
     Rule(r"[\u0300-\u036f]", "", "accents are optional in IDs and forms (Aïcha/Aicha)"),
@@ -160,18 +203,19 @@ LATIN_STEPS: tuple[Step, ...] = (
         "often left out, so it is removed wherever another word follows",
     ),
     Rule(
-        " (?:ban|bin|ibn|ibnu|bnu|bn)  ([a-z])",
+        " (?:ban|bin|ibn|ibnu|bnu|bn)  ([a-z]{2})",
         " ban${1}",
-        "'son of' is ben/bin/ibn and written apart or glued (Ben Ali/Benali)",
+        "'son of' is ben/bin/ibn and written apart or glued (Ben Ali/Benali); only before a "
+        "word of 2+ letters, so that no join can make another particle",
     ),
-    Rule(" (?:ait|aith)  ([a-z])", " ait${1}", "Amazigh 'sons of', apart or glued (Ait Ali)"),
+    Rule(" ait  ([a-z]{2})", " ait${1}", "Amazigh 'sons of', apart or glued (Ait Ali/Aitali)"),
     Rule(
         " abd(?:al|ul|a|u)?  (?:al)?ala ",
         " abdala ",
         "Abd Allah, Abd El Allah: Abdellah (Allah ends up 'ala' once folded)",
     ),
     Rule(
-        " abd(?:al|ul|a|u)?  ([a-z])",
+        " abd(?:al|ul|a|u)?  ([a-z]{2})",
         " abdal${1}",
         "'servant of' compounds, apart or glued (Abdel Aziz/Abdelaziz, Abd Allah/Abdallah)",
     ),
@@ -235,6 +279,12 @@ ARABIC_STEPS: tuple[Step, ...] = (
         " (بن|بو|عبد|ايت|اولاد|ولد)  ([^ ])",
         " ${1}${2}",
         "particles are written apart or glued to the next word (بن علي/بنعلي, آيت علي)",
+    ),
+    Rule(
+        " عبد(?:ال)+([^ ]{3,}|[^ ل][^ ]|ل[^ ه]) ",
+        " عبد${1} ",
+        "the article glued after عبد (عبدالرحمن = عبد الرحمن, whose article went above); "
+        "not in عبدالله",
     ),
     Unpad(),
 )

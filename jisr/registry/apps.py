@@ -6,3 +6,6 @@ class RegistryConfig(AppConfig):
     name = "jisr.registry"
     label = "registry"
     verbose_name = _("Social registry")
+
+    def ready(self) -> None:
+        from jisr.registry import tasks  # noqa: F401  (registers the background jobs)

@@ -1,0 +1,1 @@
+"""Probable duplicate persons in the registry: pure pipeline (no Django), see docs/dedup.md."""
