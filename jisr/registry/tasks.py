@@ -6,6 +6,7 @@ from typing import Any
 
 from jisr.core import jobs
 from jisr.core.models import Job
+from jisr.registry.importer import tasks as import_tasks  # noqa: F401  (registers registry.import)
 
 
 @jobs.handler("registry.dedup")

@@ -8,7 +8,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jisr.accounts.roles import APPROVE_CHANGE, REVIEW_DUPLICATES, VIEW_AUDIT, VIEW_HOUSEHOLD
+from jisr.accounts.roles import (
+    APPROVE_CHANGE,
+    CHANGE_HOUSEHOLD,
+    REVIEW_DUPLICATES,
+    VIEW_AUDIT,
+    VIEW_HOUSEHOLD,
+)
 from jisr.core import access
 
 
@@ -19,6 +25,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("home"), _("Home")))
         if access.can(user, VIEW_HOUSEHOLD):
             items.append((reverse("registry:household_list"), _("Households")))
+        if access.can(user, CHANGE_HOUSEHOLD):
+            items.append((reverse("registry:import_upload"), _("Import")))
         if access.can(user, APPROVE_CHANGE):
             items.append((reverse("registry:change_request_queue"), _("Change requests")))
         if access.can(user, REVIEW_DUPLICATES):

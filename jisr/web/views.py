@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import select_template
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
@@ -76,5 +77,9 @@ def _job_visible(request: HttpRequest, job_id: int) -> Job:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     """A background job's progress (done/total, rate, ETA), refreshed by htmx while it runs."""
     job = _job_visible(request, job_id)
-    template = "web/job_progress.html" if request.headers.get("HX-Request") else "web/job.html"
-    return render(request, template, {"job": job, "progress": job_progress(job)})
+    # A job kind may bring its own progress fragment (e.g. a link to an import's error report).
+    fragment = select_template([f"jobs/{job.kind}.html", "web/job_progress.html"])
+    context = {"job": job, "progress": job_progress(job), "fragment": fragment.template.name}
+    if request.headers.get("HX-Request"):
+        return render(request, context["fragment"], context)
+    return render(request, "web/job.html", context)
