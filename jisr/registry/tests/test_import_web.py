@@ -116,6 +116,7 @@ def test_a_rejected_upload_offers_its_error_report(
     worker = make_user(Role.SOCIAL_WORKER, regions=[region])
     client = Client()
     client.force_login(worker)
+    client.cookies["django_language"] = "en"  # the report is written in the uploader's language
     upload(client, directory)
     jobs.work(once=True, kinds=(tasks.KIND,))
     job = Job.objects.get(kind=tasks.KIND)
@@ -153,6 +154,7 @@ def test_uploads_are_checked_before_anything_is_queued(
 
     client = Client()
     client.force_login(make_user(Role.SOCIAL_WORKER, national=True))
+    client.cookies["django_language"] = "en"
     bad = client.post(
         "/households/import/",
         {
