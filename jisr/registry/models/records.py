@@ -13,7 +13,9 @@ from jisr.registry import choices as c
 
 
 class Household(models.Model):
-    rsu_id = models.CharField(_("RSU identifier"), max_length=10, unique=True)
+    # Unique by a Meta constraint, not `unique=True`: on PostgreSQL that would also build a second
+    # (`varchar_pattern_ops`) index for LIKE, which exact lookups never use and bulk loads pay for.
+    rsu_id = models.CharField(_("RSU identifier"), max_length=10)
     region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+")
     commune = models.ForeignKey("geo.Commune", on_delete=models.PROTECT, related_name="+")
     milieu = models.CharField(_("milieu"), max_length=5, choices=Milieu.choices)
@@ -77,6 +79,7 @@ class Household(models.Model):
         verbose_name_plural = _("households")
         indexes = (models.Index(fields=("region", "commune")),)
         constraints = (
+            models.UniqueConstraint(fields=("rsu_id",), name="household_rsu_id_unique"),
             models.CheckConstraint(condition=Q(rooms__lte=100), name="household_rooms_plausible"),
             models.CheckConstraint(
                 condition=Q(
@@ -102,11 +105,12 @@ class Household(models.Model):
 
 
 class Person(models.Model):
-    rnp_id = models.CharField(_("RNP identifier"), max_length=12, unique=True)
-    cnie = models.CharField(
+    rnp_id = models.CharField(_("RNP identifier"), max_length=12)
+    # NULL (not "") when absent, so that the many persons without a card never collide on the
+    # unique constraint.
+    cnie = models.CharField(  # noqa: DJ001
         _("CNIE"),
         max_length=8,
-        unique=True,
         null=True,
         blank=True,
         validators=[RegexValidator(CNIE_PATTERN, _("One or two capital letters, then digits."))],
@@ -145,8 +149,9 @@ class Person(models.Model):
     father_deceased = models.BooleanField(_("father deceased"), default=False)
     # Normalised "first last" keys (jisr.core.names) for variant-insensitive search and
     # deduplication.
-    name_ar_key = models.CharField(max_length=170, blank=True, editable=False, db_index=True)
-    name_lat_key = models.CharField(max_length=170, blank=True, editable=False, db_index=True)
+    # Searched by substring: trigram GIN indexes on PostgreSQL (migration 0003), no B-tree needed.
+    name_ar_key = models.CharField(max_length=170, blank=True, editable=False)
+    name_lat_key = models.CharField(max_length=170, blank=True, editable=False)
     # Set when this record was merged into another (the same person registered twice).
     merged_into = models.ForeignKey(
         "self",
@@ -163,6 +168,8 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         constraints = (
+            models.UniqueConstraint(fields=("rnp_id",), name="person_rnp_id_unique"),
+            models.UniqueConstraint(fields=("cnie",), name="person_cnie_unique"),
             models.CheckConstraint(
                 condition=Q(death_date__isnull=True) | Q(death_date__gte=models.F("birth_date")),
                 name="person_death_after_birth",
