@@ -77,7 +77,11 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        indexes = (models.Index(fields=("region", "commune")),)
+        indexes = (
+            models.Index(fields=("region", "commune")),
+            # Search by contact phone (national or +212 form, normalised before the lookup).
+            models.Index(fields=("phone",), name="household_phone_idx"),
+        )
         constraints = (
             models.UniqueConstraint(fields=("rsu_id",), name="household_rsu_id_unique"),
             models.CheckConstraint(condition=Q(rooms__lte=100), name="household_rooms_plausible"),
