@@ -169,23 +169,93 @@ def household_get(*, user: object, rsu_id: str) -> HouseholdDetail:
     )
 
 
-def person_get(*, user: object, rnp_id: str) -> tuple[Person, Household | None]:
-    """A person and their current household; reachable only through a household in scope."""
-    person = Person.objects.filter(rnp_id=rnp_id).first()
-    if person is None:
-        raise NotFound()
-    membership = (
-        Membership.objects.filter(person=person)
-        .select_related("household")
-        .order_by("-start")
-        .first()
-    )
-    if membership is None:
+def _locating_membership(person: Person) -> Membership | None:
+    """The membership that places a person: open today, else the one that started last.
+
+    Scope follows the person's current household; someone in no household today (deceased, gone
+    abroad) stays with the last one they belonged to, so that its workers can still open them.
+    """
+    memberships = Membership.objects.filter(person=person).select_related("household")
+    current = memberships.filter(_open_memberships()).first()
+    return current or memberships.order_by("-start", "-pk").first()
+
+
+def _person_in_scope(*, user: object, rnp_id: str) -> tuple[Person, Membership]:
+    person = Person.objects.filter(rnp_id=rnp_id).select_related("merged_into").first()
+    membership = _locating_membership(person) if person is not None else None
+    if person is None or membership is None:
         raise NotFound()
     access.require(user, VIEW_PERSON, membership.household)
+    return person, membership
+
+
+def _current(membership: Membership, day: dt.date) -> bool:
+    return membership.start <= day and (membership.end is None or membership.end > day)
+
+
+def person_get(*, user: object, rnp_id: str) -> tuple[Person, Household | None]:
+    """A person and their current household; in scope through the household that places them."""
+    person, membership = _person_in_scope(user=user, rnp_id=rnp_id)
     audit.read(actor=user, action="registry.person_viewed", target=person)
-    current = membership.household if membership.end is None else None
+    current = membership.household if _current(membership, timezone.localdate()) else None
     return person, current
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Whole years between a birth date and a day (someone born on 29 February ages on 1 March)."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
+
+
+@dataclass(frozen=True)
+class MembershipLine:
+    membership: Membership
+    current: bool
+    # Whether the user may open that household's page (a past household may lie outside the scope).
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class PersonDetail:
+    person: Person
+    household: Household | None
+    age: int
+    memberships: list[MembershipLine]
+    events: list[HouseholdEvent]
+
+
+def person_detail(*, user: object, rnp_id: str) -> PersonDetail:
+    """A person, every household they belonged to, and the history entries about them.
+
+    History entries come only from households the user may open; a membership of a household
+    outside the scope is listed (the person's own trajectory) without a way into that household.
+    """
+    person, located = _person_in_scope(user=user, rnp_id=rnp_id)
+    today = timezone.localdate()
+    memberships = list(
+        Membership.objects.filter(person=person)
+        .select_related("household__commune", "household__region")
+        .order_by("-start", "-pk")
+    )
+    reachable = {
+        m.household_id for m in memberships if access.can(user, VIEW_HOUSEHOLD, m.household)
+    }
+    events = list(
+        HouseholdEvent.objects.filter(person=person, household_id__in=reachable)
+        .select_related("actor", "household")
+        .order_by("-recorded_at", "-id")[:200]
+    )
+    audit.read(actor=user, action="registry.person_viewed", target=person)
+    return PersonDetail(
+        person=person,
+        household=located.household if _current(located, today) else None,
+        age=age_on(person.birth_date, person.death_date or today),
+        memberships=[
+            MembershipLine(m, current=_current(m, today), reachable=m.household_id in reachable)
+            for m in memberships
+        ],
+        events=events,
+    )
 
 
 def change_request_queue(*, user: object) -> QuerySet[ChangeRequest]:

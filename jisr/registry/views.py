@@ -23,6 +23,8 @@ from jisr.registry import forms as f
 from jisr.registry import selectors, services
 from jisr.registry.models import Household, Person
 
+PERSONS_SHOWN = 20
+
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
@@ -34,11 +36,18 @@ def household_list(request: HttpRequest) -> HttpResponse:
     audit.read_many(
         actor=request.user, action="registry.household_listed", targets=page.object_list
     )
+    # The persons the search text names (first page only: a longer list means a vaguer search).
+    persons = list(selectors.person_list(user=request.user, query=query)[: PERSONS_SHOWN + 1])
+    audit.read_many(
+        actor=request.user, action="registry.person_listed", targets=persons[:PERSONS_SHOWN]
+    )
     return render(
         request,
         "registry/household_list.html",
         {
             "page": page,
+            "persons": persons[:PERSONS_SHOWN],
+            "more_persons": len(persons) > PERSONS_SHOWN,
             "query": query,
             "region": region,
             "query_string": urlencode({k: v for k, v in (("q", query), ("region", region)) if v}),
@@ -58,6 +67,12 @@ def household_detail(request: HttpRequest, rsu_id: str) -> HttpResponse:
             "declarations": DECLARATIONS,
         },
     )
+
+
+@login_required
+def person_detail(request: HttpRequest, rnp_id: str) -> HttpResponse:
+    detail = selectors.person_detail(user=request.user, rnp_id=rnp_id)
+    return render(request, "registry/person_detail.html", {"detail": detail})
 
 
 def _person(request: HttpRequest, rnp_id: str) -> Person:

@@ -83,3 +83,21 @@ def test_supervisor_approves_a_new_head_in_french(
     request.refresh_from_db()
     assert request.status == ChangeRequestStatus.APPLIED
     assert request.decided_by == supervisor
+
+
+def test_worker_opens_a_member_from_the_household_page(
+    page: Any, live_server: Any, family: dict[str, Any], worker: Any
+) -> None:
+    base = live_server.url
+    browser_login(page, base, worker.username)
+    rsu, son = family["household"].rsu_id, family["son"]
+    page.goto(f"{base}/households/{rsu}/")
+    page.locator(f'#members a[data-person="{son.rnp_id}"]').click()
+    page.wait_for_url(f"{base}/households/persons/{son.rnp_id}/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert "يوسف" in page.locator("h1").inner_text()
+    assert son.rnp_id in page.locator("#identity").inner_text()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "person-ar.png"), full_page=True)
+    page.locator(f'#memberships a[href="/households/{rsu}/"]').click()
+    page.wait_for_url(f"{base}/households/{rsu}/")
