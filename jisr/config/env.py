@@ -11,14 +11,23 @@
 | JISR_DATA_DIR | where the embedded database, the demo's key and generated files live | ./var |
 | JISR_INSECURE_HTTP | plain HTTP: no secure cookies, no HSTS (local demo) | false (true on demo) |
 | JISR_LOG_LEVEL | root log level | INFO |
+| JISR_DCI_RECEIVER_ID | this registry's DCI id (no spaces, bars, quotes or commas) | jisr |
+| JISR_DCI_MAX_PAGE_SIZE | largest page of a DCI search (whole number ≥ 1) | 1000 |
+| JISR_DCI_MAX_BATCH | most search requests in one DCI message (whole number ≥ 1) | 100 |
+| JISR_DCI_CALLBACK_TIMEOUT | seconds to wait for a partner's callback endpoint (> 0) | 10 |
+| JISR_DCI_SIGNATURE_MAX_AGE | seconds a DCI signature without `expires` stays valid (≥ 1) | 3600 |
+| JISR_DCI_SIGNING_KEY_PEM | Ed25519 private key (PEM) signing DCI answers | unset: unsigned |
+| JISR_DCI_SIGNING_KEY_FILE | path of that key, instead of the PEM itself (not both) | unset |
+| JISR_DCI_SIGNING_KEY_ID | the signing key's id | 1 |
 """
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -31,6 +40,19 @@ class ConfigurationError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class DciConfig:
+    """Settings of the DCI interface (docs/dci.md); the defaults serve an unconfigured registry."""
+
+    receiver_id: str = "jisr"
+    max_page_size: int = 1000
+    max_batch: int = 100
+    callback_timeout: float = 10.0
+    signature_max_age: int = 3600
+    signing_key_pem: str = field(default="", repr=False)
+    signing_key_id: str = "1"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     database_url: str
     embedded: bool
@@ -40,6 +62,7 @@ class Config:
     data_dir: Path
     insecure_http: bool
     log_level: str
+    dci: DciConfig = field(default_factory=DciConfig)
 
 
 def parse_bool(name: str, raw: str | None, *, default: bool) -> bool:
@@ -57,6 +80,102 @@ def parse_hosts(raw: str | None) -> tuple[str, ...]:
     if not raw:
         return ()
     return tuple(host.strip() for host in raw.split(",") if host.strip())
+
+
+def parse_int(name: str, raw: str | None, *, default: int, minimum: int = 1) -> int:
+    if raw is None or not raw.strip():
+        return default
+    text = raw.strip()
+    if not text.isascii() or not text.isdigit() or int(text) < minimum:
+        raise ConfigurationError(
+            f"{name} must be a whole number of at least {minimum}, not {raw!r}"
+        )
+    return int(text)
+
+
+def parse_seconds(name: str, raw: str | None, *, default: float) -> float:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        seconds = float(raw.strip())
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ConfigurationError(f"{name} must be a number of seconds above 0, not {raw!r}")
+    return seconds
+
+
+def parse_dci_id(name: str, raw: str | None, *, default: str) -> str:
+    """An id that goes into a signature's `kidId="sender|key|ed25519"`: no separators in it."""
+    if raw is None or not raw.strip():
+        return default
+    text = raw.strip()
+    if any(char.isspace() or char in '|",' for char in text):
+        raise ConfigurationError(f"{name} must not contain spaces, '|', '\"' or ',', not {raw!r}")
+    return text
+
+
+def signing_key(environ: Mapping[str, str]) -> str:
+    """The DCI signing key, inline or from a file; checked at start-up, not at the first answer."""
+    inline = environ.get("JISR_DCI_SIGNING_KEY_PEM", "").strip()
+    path = environ.get("JISR_DCI_SIGNING_KEY_FILE", "").strip()
+    if inline and path:
+        raise ConfigurationError(
+            "Set JISR_DCI_SIGNING_KEY_PEM or JISR_DCI_SIGNING_KEY_FILE, not both"
+        )
+    name = "JISR_DCI_SIGNING_KEY_FILE" if path else "JISR_DCI_SIGNING_KEY_PEM"
+    if path:
+        try:
+            inline = Path(path).expanduser().read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigurationError(f"{name}: cannot read {path!r} ({error})") from error
+    if not inline:
+        return ""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    try:
+        key = serialization.load_pem_private_key(inline.encode(), password=None)
+    except (ValueError, TypeError) as error:
+        raise ConfigurationError(
+            f"{name} must be an unencrypted PEM private key (openssl genpkey -algorithm ed25519)"
+        ) from error
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ConfigurationError(f"{name} must be an Ed25519 key, not {type(key).__name__}")
+    return inline
+
+
+def load_dci(environ: Mapping[str, str]) -> DciConfig:
+    default = DciConfig()
+    return DciConfig(
+        receiver_id=parse_dci_id(
+            "JISR_DCI_RECEIVER_ID", environ.get("JISR_DCI_RECEIVER_ID"), default=default.receiver_id
+        ),
+        max_page_size=parse_int(
+            "JISR_DCI_MAX_PAGE_SIZE",
+            environ.get("JISR_DCI_MAX_PAGE_SIZE"),
+            default=default.max_page_size,
+        ),
+        max_batch=parse_int(
+            "JISR_DCI_MAX_BATCH", environ.get("JISR_DCI_MAX_BATCH"), default=default.max_batch
+        ),
+        callback_timeout=parse_seconds(
+            "JISR_DCI_CALLBACK_TIMEOUT",
+            environ.get("JISR_DCI_CALLBACK_TIMEOUT"),
+            default=default.callback_timeout,
+        ),
+        signature_max_age=parse_int(
+            "JISR_DCI_SIGNATURE_MAX_AGE",
+            environ.get("JISR_DCI_SIGNATURE_MAX_AGE"),
+            default=default.signature_max_age,
+        ),
+        signing_key_pem=signing_key(environ),
+        signing_key_id=parse_dci_id(
+            "JISR_DCI_SIGNING_KEY_ID",
+            environ.get("JISR_DCI_SIGNING_KEY_ID"),
+            default=default.signing_key_id,
+        ),
+    )
 
 
 def embedded_secret_key(data_dir: Path) -> str:
@@ -116,4 +235,5 @@ def load(environ: Mapping[str, str], *, cwd: Path | None = None) -> Config:
         data_dir=data_dir,
         insecure_http=insecure_http,
         log_level=log_level,
+        dci=load_dci(environ),
     )

@@ -112,6 +112,15 @@ JISR_LOCKOUT_THRESHOLD = 5
 JISR_LOCKOUT_WINDOW_SECONDS = 15 * 60
 JISR_LOCKOUT_SECONDS = 15 * 60
 
+# DCI interoperability (docs/dci.md), read through jisr.dci.conf.
+JISR_DCI_RECEIVER_ID = CONFIG.dci.receiver_id
+JISR_DCI_MAX_PAGE_SIZE = CONFIG.dci.max_page_size
+JISR_DCI_MAX_BATCH = CONFIG.dci.max_batch
+JISR_DCI_CALLBACK_TIMEOUT = CONFIG.dci.callback_timeout
+JISR_DCI_SIGNATURE_MAX_AGE = CONFIG.dci.signature_max_age
+JISR_DCI_SIGNING_KEY_PEM = CONFIG.dci.signing_key_pem
+JISR_DCI_SIGNING_KEY_ID = CONFIG.dci.signing_key_id
+
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

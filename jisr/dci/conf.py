@@ -1,4 +1,4 @@
-"""DCI settings, each with a default so that the app works without configuration.
+"""DCI settings, set from the environment by `jisr.config.env` (which holds their defaults).
 
 `JISR_DCI_RECEIVER_ID`: this registry's DCI id (`receiver_id` of requests, `sender_id` of answers).
 `JISR_DCI_MAX_PAGE_SIZE`: the largest page a search may ask for (and the page of a search without
@@ -17,28 +17,28 @@ from django.conf import settings
 
 
 def receiver_id() -> str:
-    return str(getattr(settings, "JISR_DCI_RECEIVER_ID", "jisr"))
+    return str(settings.JISR_DCI_RECEIVER_ID)
 
 
 def max_page_size() -> int:
-    return int(getattr(settings, "JISR_DCI_MAX_PAGE_SIZE", 1000))
+    return int(settings.JISR_DCI_MAX_PAGE_SIZE)
 
 
 def max_batch() -> int:
-    return int(getattr(settings, "JISR_DCI_MAX_BATCH", 100))
+    return int(settings.JISR_DCI_MAX_BATCH)
 
 
 def callback_timeout() -> float:
-    return float(getattr(settings, "JISR_DCI_CALLBACK_TIMEOUT", 10.0))
+    return float(settings.JISR_DCI_CALLBACK_TIMEOUT)
 
 
 def signing_key_pem() -> str:
-    return str(getattr(settings, "JISR_DCI_SIGNING_KEY_PEM", ""))
+    return str(settings.JISR_DCI_SIGNING_KEY_PEM)
 
 
 def signing_key_id() -> str:
-    return str(getattr(settings, "JISR_DCI_SIGNING_KEY_ID", "1"))
+    return str(settings.JISR_DCI_SIGNING_KEY_ID)
 
 
 def signature_max_age() -> int:
-    return int(getattr(settings, "JISR_DCI_SIGNATURE_MAX_AGE", 3600))
+    return int(settings.JISR_DCI_SIGNATURE_MAX_AGE)

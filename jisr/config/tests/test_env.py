@@ -81,6 +81,137 @@ def test_parse_bool_accepts_exactly_the_documented_words(raw: str) -> None:
             env.parse_bool("X", raw, default=False)
 
 
+def ed25519_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
+def test_dci_defaults_serve_an_unconfigured_registry(tmp_path: Path) -> None:
+    dci = env.load({**PROD, "JISR_DATA_DIR": str(tmp_path)}).dci
+    assert (dci.receiver_id, dci.max_page_size, dci.max_batch) == ("jisr", 1000, 100)
+    assert (dci.callback_timeout, dci.signature_max_age) == (10.0, 3600)
+    assert (dci.signing_key_pem, dci.signing_key_id) == ("", "1")  # answers are not signed
+
+
+def test_dci_settings_are_read_from_the_environment(tmp_path: Path) -> None:
+    pem = ed25519_pem()
+    dci = env.load(
+        {
+            **PROD,
+            "JISR_DATA_DIR": str(tmp_path),
+            "JISR_DCI_RECEIVER_ID": " rsu.gov.ma ",
+            "JISR_DCI_MAX_PAGE_SIZE": "250",
+            "JISR_DCI_MAX_BATCH": "20",
+            "JISR_DCI_CALLBACK_TIMEOUT": "2.5",
+            "JISR_DCI_SIGNATURE_MAX_AGE": "600",
+            "JISR_DCI_SIGNING_KEY_PEM": pem,
+            "JISR_DCI_SIGNING_KEY_ID": "rsu-2025",
+        }
+    ).dci
+    assert (dci.receiver_id, dci.max_page_size, dci.max_batch) == ("rsu.gov.ma", 250, 20)
+    assert (dci.callback_timeout, dci.signature_max_age) == (2.5, 600)
+    assert (dci.signing_key_pem, dci.signing_key_id) == (pem.strip(), "rsu-2025")
+    assert "PRIVATE KEY" not in repr(dci)  # a logged configuration does not leak the key
+
+
+@pytest.mark.parametrize(
+    "name", ["JISR_DCI_MAX_PAGE_SIZE", "JISR_DCI_MAX_BATCH", "JISR_DCI_SIGNATURE_MAX_AGE"]
+)
+@pytest.mark.parametrize("raw", ["abc", "0", "-5", "1.5", "1e3", "+7", "٣"])
+def test_a_bad_dci_number_names_the_variable(tmp_path: Path, name: str, raw: str) -> None:
+    with pytest.raises(env.ConfigurationError, match=f"{name} must be a whole number"):
+        env.load({**PROD, "JISR_DATA_DIR": str(tmp_path), name: raw})
+
+
+@pytest.mark.parametrize("raw", ["soon", "0", "-1", "nan", "inf"])
+def test_a_bad_callback_timeout_names_the_variable(tmp_path: Path, raw: str) -> None:
+    with pytest.raises(env.ConfigurationError, match="JISR_DCI_CALLBACK_TIMEOUT"):
+        env.load({**PROD, "JISR_DATA_DIR": str(tmp_path), "JISR_DCI_CALLBACK_TIMEOUT": raw})
+
+
+@pytest.mark.parametrize("name", ["JISR_DCI_RECEIVER_ID", "JISR_DCI_SIGNING_KEY_ID"])
+@pytest.mark.parametrize("raw", ["a|b", "two words", 'say"hi', "a,b"])
+def test_a_dci_id_that_would_break_the_signature_header_is_refused(
+    tmp_path: Path, name: str, raw: str
+) -> None:
+    with pytest.raises(env.ConfigurationError, match=name):
+        env.load({**PROD, "JISR_DATA_DIR": str(tmp_path), name: raw})
+
+
+def test_the_signing_key_may_come_from_a_file(tmp_path: Path) -> None:
+    pem = ed25519_pem()
+    key_file = tmp_path / "dci.pem"
+    key_file.write_text(pem, encoding="utf-8")
+    dci = env.load(
+        {**PROD, "JISR_DATA_DIR": str(tmp_path), "JISR_DCI_SIGNING_KEY_FILE": str(key_file)}
+    ).dci
+    assert dci.signing_key_pem == pem.strip()
+
+
+def test_the_signing_key_is_given_once(tmp_path: Path) -> None:
+    key_file = tmp_path / "dci.pem"
+    key_file.write_text(ed25519_pem(), encoding="utf-8")
+    with pytest.raises(env.ConfigurationError, match="not both"):
+        env.load(
+            {
+                **PROD,
+                "JISR_DATA_DIR": str(tmp_path),
+                "JISR_DCI_SIGNING_KEY_PEM": ed25519_pem(),
+                "JISR_DCI_SIGNING_KEY_FILE": str(key_file),
+            }
+        )
+
+
+def test_a_missing_key_file_names_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(env.ConfigurationError, match="JISR_DCI_SIGNING_KEY_FILE: cannot read"):
+        env.load(
+            {
+                **PROD,
+                "JISR_DATA_DIR": str(tmp_path),
+                "JISR_DCI_SIGNING_KEY_FILE": str(tmp_path / "absent.pem"),
+            }
+        )
+
+
+def test_a_signing_key_that_is_not_an_ed25519_private_key_is_refused(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, generate_private_key
+
+    public = (
+        serialization.load_pem_private_key(ed25519_pem().encode(), password=None)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    ecdsa = (
+        generate_private_key(SECP256R1())
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    base = {**PROD, "JISR_DATA_DIR": str(tmp_path)}
+    for text, message in (
+        ("not a key", "must be an unencrypted PEM private key"),
+        (public, "must be an unencrypted PEM private key"),
+        (ecdsa, "must be an Ed25519 key"),
+    ):
+        with pytest.raises(env.ConfigurationError, match=f"JISR_DCI_SIGNING_KEY_PEM {message}"):
+            env.load({**base, "JISR_DCI_SIGNING_KEY_PEM": text})
+
+
 def test_django_settings_use_the_parsed_config() -> None:
     from django.conf import settings
 
@@ -113,3 +244,32 @@ def test_production_settings_module_sets_secure_cookies_and_hsts(tmp_path: Path)
     assert hsts >= 31_536_000
     assert engine == "django.db.backends.postgresql"
     assert key_from_env
+
+
+def test_dci_settings_reach_django_from_the_environment(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import django, json; django.setup(); from jisr.dci import conf; "
+        "print(json.dumps([conf.receiver_id(), conf.max_page_size(), conf.max_batch(), "
+        "conf.callback_timeout(), conf.signature_max_age(), conf.signing_key_id()]))"
+    )
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("JISR_")}
+    environment.update(
+        PROD,
+        JISR_DATA_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="jisr.config.settings",
+        JISR_DCI_RECEIVER_ID="rsu.gov.ma",
+        JISR_DCI_MAX_PAGE_SIZE="250",
+        JISR_DCI_MAX_BATCH="20",
+        JISR_DCI_CALLBACK_TIMEOUT="2.5",
+        JISR_DCI_SIGNATURE_MAX_AGE="600",
+        JISR_DCI_SIGNING_KEY_ID="rsu-2025",
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
+    ).stdout
+    assert json.loads(output) == ["rsu.gov.ma", 250, 20, 2.5, 600, "rsu-2025"]
