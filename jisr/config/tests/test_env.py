@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -221,25 +226,28 @@ def test_django_settings_use_the_parsed_config() -> None:
     assert "default-src 'self'" in settings.JISR_CONTENT_SECURITY_POLICY
 
 
-def test_production_settings_module_sets_secure_cookies_and_hsts(tmp_path: Path) -> None:
-    import json
-    import os
-    import subprocess
-    import sys
+def settings_probe(tmp_path: Path, probe: str, **variables: str) -> Any:
+    """What `probe` prints (JSON) in a fresh process with production settings and `variables`."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("JISR_")}
+    environment.update(
+        PROD,
+        JISR_DATA_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="jisr.config.settings",
+        **variables,
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(output)
 
+
+def test_production_settings_module_sets_secure_cookies_and_hsts(tmp_path: Path) -> None:
     probe = (
         "import json; from django.conf import settings as s; "
         "print(json.dumps([s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
         "s.SECURE_HSTS_SECONDS, s.DATABASES['default']['ENGINE'], s.SECRET_KEY == 'x' * 50]))"
     )
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("JISR_")}
-    environment.update(
-        PROD, JISR_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="jisr.config.settings"
-    )
-    output = subprocess.run(
-        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
-    ).stdout
-    debug, session_secure, csrf_secure, hsts, engine, key_from_env = json.loads(output)
+    debug, session_secure, csrf_secure, hsts, engine, key_from_env = settings_probe(tmp_path, probe)
     assert (debug, session_secure, csrf_secure) == (False, True, True)
     assert hsts >= 31_536_000
     assert engine == "django.db.backends.postgresql"
@@ -247,21 +255,14 @@ def test_production_settings_module_sets_secure_cookies_and_hsts(tmp_path: Path)
 
 
 def test_dci_settings_reach_django_from_the_environment(tmp_path: Path) -> None:
-    import json
-    import os
-    import subprocess
-    import sys
-
     probe = (
         "import django, json; django.setup(); from jisr.dci import conf; "
         "print(json.dumps([conf.receiver_id(), conf.max_page_size(), conf.max_batch(), "
         "conf.callback_timeout(), conf.signature_max_age(), conf.signing_key_id()]))"
     )
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("JISR_")}
-    environment.update(
-        PROD,
-        JISR_DATA_DIR=str(tmp_path),
-        DJANGO_SETTINGS_MODULE="jisr.config.settings",
+    read = settings_probe(
+        tmp_path,
+        probe,
         JISR_DCI_RECEIVER_ID="rsu.gov.ma",
         JISR_DCI_MAX_PAGE_SIZE="250",
         JISR_DCI_MAX_BATCH="20",
@@ -269,7 +270,4 @@ def test_dci_settings_reach_django_from_the_environment(tmp_path: Path) -> None:
         JISR_DCI_SIGNATURE_MAX_AGE="600",
         JISR_DCI_SIGNING_KEY_ID="rsu-2025",
     )
-    output = subprocess.run(
-        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
-    ).stdout
-    assert json.loads(output) == ["rsu.gov.ma", 250, 20, 2.5, 600, "rsu-2025"]
+    assert read == ["rsu.gov.ma", 250, 20, 2.5, 600, "rsu-2025"]
