@@ -27,7 +27,7 @@ from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied
 from jisr.core.jobs import Progress
 from jisr.core.rows import errors_to_csv
-from jisr.registry.importer import checks, consistency, existing, plan, write
+from jisr.registry.importer import bulk, checks, consistency, existing, plan, write
 from jisr.registry.importer.columns import HOUSEHOLDS, PERSONS
 from jisr.registry.importer.errors import ImportRejected, RegistryChanged
 from jisr.registry.importer.issues import Issues, row_errors
@@ -125,7 +125,11 @@ def _rejected(issues: pl.DataFrame, report: Path | None) -> ImportRejected:
 
 
 def _write(
-    chosen: plan.Plan, ctx: write.Context, persons: pl.DataFrame, progress: Progress | None
+    chosen: plan.Plan,
+    ctx: write.Context,
+    persons: pl.DataFrame,
+    progress: Progress | None,
+    bulk_load: bool | None,
 ) -> pl.Series:
     total = sum(
         frame.height
@@ -150,7 +154,8 @@ def _write(
             function(frame, ctx)
 
     try:
-        with transaction.atomic():
+        deferred = bulk.wanted(new_persons=chosen.persons_new.height, explicit=bulk_load)
+        with transaction.atomic(), bulk.deferred_indexes(deferred):
             eligible = write.write(chosen, ctx, persons, step)
             audit.record(
                 actor=ctx.actor,
@@ -179,9 +184,13 @@ def registry_import(
     reason: str = "",
     report: Path | None = None,
     progress: Progress | None = None,
+    bulk_load: bool | None = None,
 ) -> ImportResult:
     """Import `directory`/households.* and persons.* (docs/formats.md); raise ImportRejected
-    (nothing written) when rows are invalid, unless `skip_invalid`."""
+    (nothing written) when rows are invalid, unless `skip_invalid`.
+
+    `bulk_load`: build the registry's secondary indexes after writing (see `bulk`); by default
+    only when the import at least doubles the persons table."""
     scope = _scope(actor)
     today = timezone.localdate()
     if progress is not None:
@@ -212,7 +221,7 @@ def registry_import(
         reason=reason or _("Bulk import"),
         source=f"import:{directory.name}"[:100],
     )
-    _write(chosen, ctx, checked.rows.persons, progress)
+    _write(chosen, ctx, checked.rows.persons, progress, bulk_load)
     return ImportResult(
         households_created=chosen.households_new.height,
         households_updated=chosen.households_changed.height,

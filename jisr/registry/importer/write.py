@@ -65,12 +65,13 @@ def allocate(table: str, count: int) -> pl.Series:
     if count == 0:
         return pl.Series("id", [], dtype=pl.Int64)
     if db.postgres():
-        ids = db.frame(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "  # noqa: S608
-            f"FROM generate_series(1, {int(count)})",
-            {"id": pl.Int64()},
+        # One text value rather than a row per id: reading a million COPY rows one Python call at
+        # a time took seconds; this takes a fraction of one.
+        text = db.scalar(
+            f"SELECT string_agg(nextval(pg_get_serial_sequence('{table}', 'id'))::text, ',') "  # noqa: S608
+            f"FROM generate_series(1, {int(count)})"
         )
-        return ids["id"]
+        return pl.Series("id", np.array(str(text).split(","), dtype=np.int64))
     # SQLite: the write transaction holds the database lock, so the next ids are ours.
     top = db.scalar(f"SELECT MAX(id) FROM {table}") or 0  # noqa: S608
     seq = db.scalar("SELECT seq FROM sqlite_sequence WHERE name = %s", [table]) or 0

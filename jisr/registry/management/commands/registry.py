@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,13 @@ class Command(BaseCommand):
             "--user", help="import as this user (their scope applies; default: the system)"
         )
         load.add_argument("--no-progress", action="store_true", help="no progress bar")
+        load.add_argument(
+            "--bulk-load",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="PostgreSQL: build the registry's indexes after writing, holding exclusive "
+            "locks until the end (default: only when the import at least doubles the registry)",
+        )
         dedup = sub.add_parser(
             "dedup", help="find probable duplicate persons; queue them for review"
         )
@@ -82,6 +90,7 @@ class Command(BaseCommand):
                 reason=options["reason"],
                 report=report,
                 progress=progress,
+                bulk_load=options["bulk_load"],
             )
         except ImportRejected as error:
             self._errors(error.errors, error.job_result or {}, error.report)
@@ -120,6 +129,7 @@ class Command(BaseCommand):
                 threshold=options["threshold"] or DEFAULT_THRESHOLD,
                 retrain=options["retrain"],
                 progress=progress,
+                bulk_load=options["bulk_load"],
             )
         finally:
             bar.close()
