@@ -129,7 +129,6 @@ class Command(BaseCommand):
                 threshold=options["threshold"] or DEFAULT_THRESHOLD,
                 retrain=options["retrain"],
                 progress=progress,
-                bulk_load=options["bulk_load"],
             )
         finally:
             bar.close()
