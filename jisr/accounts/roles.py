@@ -29,6 +29,9 @@ APPROVE_CHANGE = "registry.approve_changerequest"
 REVIEW_DUPLICATES = "registry.review_duplicatecandidate"
 VIEW_AUDIT = "core.view_auditevent"
 MANAGE_USERS = "accounts.change_user"
+VIEW_DECISION = "programmes.view_eligibilitydecision"
+RUN_RULES = "programmes.run_rules"
+RUN_SIMULATION = "programmes.run_simulation"
 
 # Each role's permissions as "app_label.codename". Later apps add theirs here.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
@@ -43,20 +46,35 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "geo.change_commune",
         VIEW_AUDIT,
     ),
-    Role.PROGRAMME_MANAGER: (VIEW_HOUSEHOLD, VIEW_PERSON, "geo.view_region", "geo.view_commune"),
-    Role.PAYMENT_OFFICER: (VIEW_HOUSEHOLD, VIEW_PERSON, "geo.view_region"),
-    Role.SOCIAL_WORKER: (VIEW_HOUSEHOLD, VIEW_PERSON, CHANGE_HOUSEHOLD, "geo.view_region"),
+    Role.PROGRAMME_MANAGER: (
+        VIEW_HOUSEHOLD,
+        VIEW_PERSON,
+        VIEW_DECISION,
+        RUN_RULES,
+        RUN_SIMULATION,
+        "geo.view_region",
+        "geo.view_commune",
+    ),
+    Role.PAYMENT_OFFICER: (VIEW_HOUSEHOLD, VIEW_PERSON, VIEW_DECISION, "geo.view_region"),
+    Role.SOCIAL_WORKER: (
+        VIEW_HOUSEHOLD,
+        VIEW_PERSON,
+        VIEW_DECISION,
+        CHANGE_HOUSEHOLD,
+        "geo.view_region",
+    ),
     Role.SUPERVISOR: (
         VIEW_HOUSEHOLD,
         VIEW_PERSON,
         CHANGE_HOUSEHOLD,
         APPROVE_CHANGE,
         REVIEW_DUPLICATES,
+        VIEW_DECISION,
         "geo.view_region",
     ),
     # Partner staff see only what is referred to their organisation (casework), never the registry.
     Role.PARTNER_STAFF: ("geo.view_region",),
-    Role.AUDITOR: (VIEW_HOUSEHOLD, VIEW_PERSON, VIEW_AUDIT, "geo.view_region"),
+    Role.AUDITOR: (VIEW_HOUSEHOLD, VIEW_PERSON, VIEW_DECISION, VIEW_AUDIT, "geo.view_region"),
 }
 
 

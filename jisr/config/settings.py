@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "jisr.accounts",
     "jisr.geo",
     "jisr.registry",
+    "jisr.programmes",
     "jisr.dci",
     "jisr.web",
 ]

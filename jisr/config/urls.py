@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", web.audit_log, name="audit_log"),
     path("jobs/<int:job_id>/", web.job_detail, name="job_detail"),
     path("households/", include("jisr.registry.urls")),
+    path("programmes/", include("jisr.programmes.urls")),
     path("api/v1/", api.urls),
     path("api/dci/", dci_api.urls),
     path("admin/", admin.site.urls),

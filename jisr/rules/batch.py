@@ -47,7 +47,9 @@ def compute(
     parameters = Parameters.load()
     if reform:
         parameters = parameters.with_reform(reform)
-    simulation = Simulation(build(), parameters, Month.parse(month), households, persons)
+    simulation = Simulation(
+        build(), parameters, Month.parse(month), households, persons, person_ids=False
+    )
     return simulation.calculate(variables)
 
 

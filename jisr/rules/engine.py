@@ -207,13 +207,21 @@ class Simulation:
         month: Month,
         households: pl.DataFrame,
         persons: pl.DataFrame,
+        *,
+        person_ids: bool = True,
     ) -> None:
+        """`person_ids=False` (batches) drops the persons' identifiers once their households are
+        known: nothing computes on them, and 36 M strings cost memory and copies."""
         self.system = system
         self.parameters = parameters
         self.month = month
+        # One chunk per column: columns chunked differently make every later `with_columns`
+        # re-align (copy) the whole frame; computed columns come as one chunk.
         self.frames: dict[Entity, pl.DataFrame] = {
-            "household": households,
-            "person": _with_household_rows(households, persons),
+            "household": households.rechunk(),
+            "person": _with_household_rows(households, persons)
+            .drop([] if person_ids else ["person_id", "household_id"], strict=False)
+            .rechunk(),
         }
         self.steps: dict[str, Step] = {}
         self._active: list[str] = []
@@ -239,16 +247,20 @@ class Simulation:
         frame = self.frames[variable.entity]
         if name in self.steps:
             return
-        if name in frame.columns:  # given by the data: an input
-            self.steps[name] = Step(name, variable.entity, "input")
+        given = name in frame.columns
+        formula = variable.formula_at(self.month.first_day)
+        if given and (formula is None or not frame[name].null_count()):
+            self.steps[name] = Step(name, variable.entity, "input")  # given by the data
             self.frames[variable.entity] = frame.with_columns(
                 pl.col(name).cast(DTYPES[variable.dtype])
             )
             return
         if name in self._active:
             raise RulesError("circular definition: " + " → ".join([*self._active, name]))
-        formula = variable.formula_at(self.month.first_day)
         step = Step(name, variable.entity, "formula" if formula else "default")
+        if given:  # given for some rows only: the formula fills the others
+            step.source = "input, formula where missing"
+            self.frames[variable.entity] = frame.rename({name: f"_given_{name}"})
         if formula is None:
             if variable.default is None:
                 raise RulesError(f"{name}: no formula in force in {self.month} and no value given")
@@ -264,8 +276,13 @@ class Simulation:
             value = pl.lit(pl.Series(name, value))
         elif not isinstance(value, pl.Expr):
             value = pl.lit(value)
-        self.frames[variable.entity] = self.frames[variable.entity].with_columns(
-            value.cast(DTYPES[variable.dtype]).alias(name)
+        value = value.cast(DTYPES[variable.dtype])
+        if given:
+            value = pl.coalesce(pl.col(f"_given_{name}").cast(DTYPES[variable.dtype]), value)
+        self.frames[variable.entity] = (
+            self.frames[variable.entity]
+            .with_columns(value.alias(name))
+            .drop(f"_given_{name}", strict=False)
         )
         self.steps[name] = step
 
@@ -312,6 +329,9 @@ def _with_household_rows(households: pl.DataFrame, persons: pl.DataFrame) -> pl.
     """Persons with `_h`, the row of their household; every person must have one."""
     if "_h" in persons.columns:
         return persons
+    grouped = _grouped_rows(households["household_id"], persons["household_id"])
+    if grouped is not None:
+        return persons.with_columns(grouped)
     rows = households.select("household_id").with_row_index("_h")
     joined = persons.join(rows, on="household_id", how="left", maintain_order="left")
     orphans = joined.filter(pl.col("_h").is_null())
@@ -320,3 +340,16 @@ def _with_household_rows(households: pl.DataFrame, persons: pl.DataFrame) -> pl.
             f"{orphans.height} person(s) of unknown households, e.g. {orphans['household_id'][0]}"
         )
     return joined.with_columns(pl.col("_h").cast(pl.Int64))
+
+
+def _grouped_rows(households: pl.Series, members: pl.Series) -> pl.Series | None:
+    """`_h` without a join when the persons come grouped by household in the households' order
+    (as `jisr synth` and the registry snapshot give them, every household with a member): the
+    start of each run of equal ids must be the next household. None otherwise."""
+    if not members.len() or members.null_count():
+        return None
+    starts = members.ne_missing(members.shift(1)).fill_null(True)
+    firsts = members.filter(starts)
+    if firsts.len() != households.len() or not bool((firsts == households).all()):
+        return None
+    return (starts.cast(pl.Int64).cum_sum() - 1).alias("_h")

@@ -20,7 +20,7 @@ import polars as pl
 import yaml
 
 from jisr.rules.batch import compute
-from jisr.rules.params import ParameterError
+from jisr.rules.params import ParameterError, Parameters
 from jisr.rules.periods import Month
 
 MEASURES = ("asd_eligible", "asd_monthly_amount", "asd_birth_grant", "asd_total")
@@ -35,16 +35,27 @@ class Reform:
     @classmethod
     def read(cls, path: Path) -> Reform:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as error:
-            raise ParameterError(f"{path}: cannot read the reform: {error}") from error
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise ParameterError(f"{path}: cannot read the reform: {error.strerror}") from error
+        return cls.parse(text, name=path.stem, where=str(path))
+
+    @classmethod
+    def parse(cls, text: str, *, name: str = "reform", where: str = "reform") -> Reform:
+        """A reform from its YAML text; every parameter path and value is checked."""
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise ParameterError(f"{where}: not valid YAML: {error}") from error
         if not isinstance(data, dict) or not isinstance(data.get("parameters"), dict):
-            raise ParameterError(f"{path}: a reform needs `parameters: {{path: {{date: value}}}}`")
-        return cls(
-            name=str(data.get("name") or path.stem),
+            raise ParameterError(f"{where}: a reform needs `parameters: {{path: {{date: value}}}}`")
+        reform = cls(
+            name=str(data.get("name") or name),
             description=str(data.get("description") or ""),
             parameters=data["parameters"],
         )
+        Parameters.load().with_reform(reform.parameters)  # refuses unknown paths and bad values
+        return reform
 
 
 @dataclass

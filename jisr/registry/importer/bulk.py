@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError
 
-from jisr.registry.importer import db
+from jisr.core import bulk as db
 
 TABLES = (
     "registry_household",

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import transaction
 
+from jisr.core import bulk as db
 from jisr.geo.models import Commune, Region
-from jisr.registry.importer import db
 from jisr.registry.importer.columns import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, Column, Kind
 
 STRING, INT, BOOL, DATE = pl.String(), pl.Int64(), pl.Boolean(), pl.Date()

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from jisr.registry.importer import db
+from jisr.core import bulk as db
 from jisr.registry.importer.errors import RegistryChanged
 from jisr.registry.importer.existing import HOUSEHOLD_FIELDS, PERSON_FIELDS
 from jisr.registry.importer.plan import Plan

@@ -8,6 +8,7 @@ from jisr.registry.services.change_requests import (
     head_change_request,
     person_merge_request,
 )
+from jisr.registry.services.computed import computed_record
 from jisr.registry.services.declarations import (
     birth_declare,
     contact_update,
@@ -31,6 +32,7 @@ __all__ = [
     "birth_declare",
     "change_request_approve",
     "change_request_reject",
+    "computed_record",
     "contact_update",
     "death_request",
     "duplicate_mark_distinct",

@@ -1,7 +1,7 @@
 """Moving whole frames in and out of the database: COPY on PostgreSQL, executemany on SQLite.
 
-The import's SQL is the same on both: frames are loaded into temporary staging tables, then joined,
-inserted and updated with set-based statements.
+Bulk writers (the registry import, eligibility decisions) run the same SQL on both: frames are
+loaded into temporary staging tables, then joined, inserted and updated with set-based statements.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ SQL_TYPES: dict[type[pl.DataType] | pl.DataType, tuple[str, str]] = {
     pl.Int32: ("integer", "integer"),
     pl.Boolean: ("boolean", "integer"),
     pl.Date: ("date", "text"),
+    pl.Float64: ("double precision", "real"),
 }
-DECIMAL_SQL = ("numeric(12, 2)", "text")
 JSON_SQL = ("jsonb", "text")
 
 
@@ -36,7 +36,7 @@ def _sql_type(dtype: pl.DataType, *, json: bool) -> str:
     if json:
         return JSON_SQL[index]
     if isinstance(dtype, pl.Decimal):
-        return DECIMAL_SQL[index]
+        return f"numeric({dtype.precision or 38}, {dtype.scale})" if index == 0 else "text"
     return SQL_TYPES[dtype.base_type()][index]
 
 

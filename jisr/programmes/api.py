@@ -1,0 +1,181 @@
+"""Programmes API: decisions, explanations (of a registry household or a posted one), and jobs that
+compute decisions or simulate a reform. Scoped and audited like the registry."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from jisr.accounts.api import api_user
+from jisr.accounts.roles import RUN_RULES, RUN_SIMULATION, VIEW_DECISION
+from jisr.core import access, jobs
+from jisr.core.errors import AccessDenied, InvalidInput
+from jisr.programmes import selectors
+from jisr.programmes.models import EligibilityDecision, Programme
+from jisr.programmes.tasks import DECISIONS, SIMULATE
+from jisr.registry import selectors as registry_selectors
+from jisr.rules.explain import explain as rules_explain
+from jisr.rules.params import ParameterError, Parameters
+from jisr.rules.periods import Month
+from jisr.rules.population import InputError, from_json
+from jisr.rules.simulate import Reform
+from jisr.rules.variables import build
+
+router = Router(tags=["programmes"])
+# The explain contract (docs/rules.md): documented in OpenAPI, parsed by jisr.rules.population.
+EXPLAIN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["month", "household"],
+                    "properties": {
+                        "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                        "household": {
+                            "type": "object",
+                            "required": ["members"],
+                            "properties": {
+                                "index": {"type": "number"},
+                                "milieu": {"enum": ["urban", "rural"]},
+                                "registered_rnp": {"type": "boolean"},
+                                "registered_rsu": {"type": "boolean"},
+                                "members": {"type": "array", "items": {"type": "object"}},
+                            },
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+class DecisionOut(Schema):
+    household: str
+    programme: Programme
+    month: str
+    eligible: bool
+    amount: Decimal
+    index_used: Decimal | None
+    parameters_version: str
+    source: str
+
+    @classmethod
+    def of(cls, decision: EligibilityDecision) -> DecisionOut:
+        return cls(
+            household=decision.household.rsu_id,
+            programme=Programme(decision.programme),
+            month=decision.month,
+            eligible=decision.eligible,
+            amount=decision.amount,
+            index_used=decision.index_used,
+            parameters_version=decision.parameters_version,
+            source=decision.source,
+        )
+
+
+class JobOut(Schema):
+    job_id: int
+    kind: str
+
+
+class SimulationIn(Schema):
+    month: str
+    reform: str  # the reform file's YAML text
+
+
+class RunIn(Schema):
+    month: str
+    flagged_only: bool = False
+
+
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise InvalidInput(_("Not a month (YYYY-MM): %s") % text, month=text) from None
+
+
+@router.get("/decisions/", response=list[DecisionOut])
+def decision_list(
+    request: HttpRequest,
+    month: str = "",
+    programme: str = "",
+    eligible: bool | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[DecisionOut]:
+    decisions = selectors.decision_list(
+        user=api_user(request), month=month, programme=programme, eligible=eligible
+    )
+    page = decisions[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 1000)]
+    return [DecisionOut.of(d) for d in page]
+
+
+@router.get("/households/{rsu_id}/decisions", response=list[DecisionOut])
+def household_decisions(request: HttpRequest, rsu_id: str) -> list[DecisionOut]:
+    user = api_user(request)
+    household = registry_selectors.household_get(user=user, rsu_id=rsu_id).household
+    return [
+        DecisionOut.of(d) for d in selectors.household_decisions(user=user, household=household)
+    ]
+
+
+@router.get("/households/{rsu_id}/explain")
+def household_explain(request: HttpRequest, rsu_id: str, month: str) -> dict[str, Any]:
+    """The explanation of a registry household's month, from its current data."""
+    return selectors.household_explain(user=api_user(request), rsu_id=rsu_id, month=month)
+
+
+@router.post("/explain", openapi_extra=EXPLAIN_BODY)
+def explain_posted(request: HttpRequest) -> dict[str, Any]:
+    """Explain a household sent in the `jisr rules explain` JSON contract (nothing is stored)."""
+    user = api_user(request)
+    if not access.has_action(user, VIEW_DECISION):
+        raise AccessDenied(permission=VIEW_DECISION)
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput(_("The body is not JSON."), field="body") from None
+    if not isinstance(body, dict):
+        raise InvalidInput(_("The body is not a JSON object."), field="body")
+    month = _month(str(body.get("month") or ""))
+    try:
+        households, persons = from_json(body)
+    except InputError as error:
+        raise InvalidInput(str(error), field=error.field) from None
+    return rules_explain(build(), Parameters.load(), month, households, persons)
+
+
+@router.post("/simulations", response={202: JobOut})
+def simulation_start(request: HttpRequest, body: SimulationIn) -> Status[JobOut]:
+    user = api_user(request)
+    if not access.has_action(user, RUN_SIMULATION) or not access.user_scope(user).national:
+        raise AccessDenied(permission=RUN_SIMULATION)
+    _month(body.month)
+    try:
+        Reform.parse(body.reform)
+    except ParameterError as error:
+        raise InvalidInput(str(error), field="reform") from None
+    job = jobs.enqueue(
+        kind=SIMULATE, params={"month": body.month, "reform": body.reform}, actor=user
+    )
+    return Status(202, JobOut(job_id=job.pk, kind=job.kind))
+
+
+@router.post("/runs", response={202: JobOut})
+def run_start(request: HttpRequest, body: RunIn) -> Status[JobOut]:
+    user = api_user(request)
+    if not access.has_action(user, RUN_RULES) or not access.user_scope(user).national:
+        raise AccessDenied(permission=RUN_RULES)
+    _month(body.month)
+    params: dict[str, Any] = {"month": body.month, "flagged": body.flagged_only}
+    job = jobs.enqueue(kind=DECISIONS, params=params, actor=user)
+    return Status(202, JobOut(job_id=job.pk, kind=job.kind))
