@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from openfisca_core.entities import build_entity
-from openfisca_core.indexed_enums import Enum
+from openfisca_core.indexed_enums import Enum, EnumArray
 from openfisca_core.parameters import ParameterNode
 from openfisca_core.periods import DateUnit, Period, period
 from openfisca_core.simulations import Simulation, SimulationBuilder
@@ -438,6 +438,13 @@ def tax_benefit_system(parameters: Parameters | None = None) -> TaxBenefitSystem
     return system
 
 
+def _enum(values: pl.Series, enum: type[Enum]) -> EnumArray:
+    """Strings (the members' values; null: "") as an EnumArray; an unknown value is an error."""
+    indices = {member.value: member.index for member in enum}
+    codes = values.fill_null("").replace_strict(indices, return_dtype=pl.Int16)
+    return EnumArray(codes.to_numpy(), enum)
+
+
 def simulation(
     households: pl.DataFrame,
     persons: pl.DataFrame,
@@ -446,7 +453,9 @@ def simulation(
 ) -> Simulation:
     """An OpenFisca simulation of the population (Jisr's frames, population.read_directory) for
     `month`: entities from the arrays (SimulationBuilder's survey path), then one set_input per
-    input column the frames give; absent columns take the variables' defaults, as in Jisr."""
+    input column the frames give; absent columns take the variables' defaults, as in Jisr. Enum
+    inputs go in as their indices (an EnumArray), OpenFisca's fastest path, so that the benchmark
+    does not charge it for encoding strings."""
     system = tax_benefit_system(parameters)
     builder = SimulationBuilder()
     builder.create_entities(system)
@@ -456,14 +465,14 @@ def simulation(
         raise ValueError("every person needs a known household and every household a member")
     builder.declare_person_entity("person", np.arange(persons.height))
     group = builder.declare_entity("household", np.arange(households.height))
-    relation = persons["relationship"].fill_null("").replace("", "unknown")
+    relation = persons["relationship"].fill_null("")
     roles = relation.replace_strict(ROLE_OF, default=3, return_dtype=pl.Int64)
     builder.join_with_persons(group, member_of.to_numpy(), roles.to_numpy())
     built: Simulation = builder.build(system)
 
     when = period(month)
     forever = period(ETERNITY)
-    built.set_input("relationship", when, relation.to_numpy().astype(str))
+    built.set_input("relationship", when, _enum(relation, Relationship))
     built.set_input("birth_date", forever, persons["birth_date"].to_numpy())
     if "death_date" in persons.columns:
         built.set_input("death_date", forever, persons["death_date"].fill_null(ALIVE).to_numpy())
@@ -471,8 +480,7 @@ def simulation(
         if name in persons.columns:
             built.set_input(name, when, persons[name].fill_null(False).to_numpy())
     if "social_security" in persons.columns:
-        affiliation = persons["social_security"].fill_null("").replace("", "unknown")
-        built.set_input("social_security", when, affiliation.to_numpy().astype(str))
+        built.set_input("social_security", when, _enum(persons["social_security"], Affiliation))
     built.set_input("index", when, households["index"].cast(pl.Float64).to_numpy())
     for name in ("registered_rnp", "registered_rsu", "formal_family_allowances"):
         if name in households.columns:
