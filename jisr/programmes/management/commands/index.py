@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from typing import Any
 
@@ -12,15 +13,11 @@ class Command(BaseCommand):
     help = "Calibrate or evaluate the illustrative socio-economic index model."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("args", nargs="*")
-
-    def run_from_argv(self, argv: list[str]) -> None:
-        self._argv = argv[2:]
-        super().run_from_argv([*argv[:2]])
+        parser.add_argument("args", nargs=argparse.REMAINDER, help="calibrate|evaluate …")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from jisr.rules.index.cli import main
 
-        code = main(getattr(self, "_argv", list(args)))
+        code = main(list(args))
         if code:
             sys.exit(code)

@@ -7,6 +7,7 @@ decisions for every active household of the registry and records them (and the i
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -26,15 +27,12 @@ class Command(BaseCommand):
     help = "The rules engine: explain one household, run a population, simulate a reform."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("args", nargs="*", help="explain|run|simulate and their options")
-
-    def run_from_argv(self, argv: list[str]) -> None:
-        # The pure CLI owns the options (one parser for `jisr rules` and `python -m jisr.rules`).
-        self._argv = argv[2:]
-        super().run_from_argv([*argv[:2]])
+        parser.add_argument(
+            "args", nargs=argparse.REMAINDER, help="explain|run|simulate and their options"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        argv = getattr(self, "_argv", list(args))
+        argv = list(args)  # the pure CLI owns the options (`python -m jisr.rules` is the same)
         if "--population" in argv and argv[argv.index("--population") + 1 :][:1] == ["db"]:
             self._registry(argv)
             return
