@@ -10,12 +10,14 @@ be presented as the official ones.
     model = IndexModel.load()                      # or IndexModel.load("other.yaml")
     index = model.predict(households, persons)     # pl.Series "index", one per household, in order
 
-    from jisr.rules.index import calibrate         # the module (its function shares the name)
+    from jisr.rules.index import calibrate, evaluate   # the modules (their functions share names)
     calibrate.calibrate(households, persons, method="quantile", quantile=0.4).model.dump(path)
+    evaluate.evaluate(households, persons, model=model).write(out_dir)
 """
 
 from jisr.rules.index.calibrate import Calibration, Fit, fit_milieu
 from jisr.rules.index.errors import IndexInputError, ModelFileError, PopulationError
+from jisr.rules.index.evaluate import Evaluation, evaluate_index
 from jisr.rules.index.features import FEATURE_NAMES, FEATURES, Feature
 from jisr.rules.index.model import (
     ASD_THRESHOLD,
@@ -33,6 +35,7 @@ __all__ = [
     "FEATURE_NAMES",
     "TADAMON_THRESHOLD",
     "Calibration",
+    "Evaluation",
     "Feature",
     "Fit",
     "IndexInputError",
@@ -40,6 +43,7 @@ __all__ = [
     "MilieuCoefficients",
     "ModelFileError",
     "PopulationError",
+    "evaluate_index",
     "fit_milieu",
     "household_features",
 ]
