@@ -13,6 +13,9 @@ be presented as the official ones.
     from jisr.rules.index import calibrate, evaluate   # the modules (their functions share names)
     calibrate.calibrate(households, persons, method="quantile", quantile=0.4).model.dump(path)
     evaluate.evaluate(households, persons, model=model).write(out_dir)
+
+Command line: `python -m jisr.rules.index calibrate|evaluate ...` (`jisr.rules.index.cli`).
+Documentation: docs/index.md.
 """
 
 from jisr.rules.index.calibrate import Calibration, Fit, fit_milieu
@@ -27,6 +30,7 @@ from jisr.rules.index.model import (
     MilieuCoefficients,
     household_features,
 )
+from jisr.rules.index.population import Population, read_population
 
 __all__ = [
     "ASD_THRESHOLD",
@@ -42,8 +46,10 @@ __all__ = [
     "IndexModel",
     "MilieuCoefficients",
     "ModelFileError",
+    "Population",
     "PopulationError",
     "evaluate_index",
     "fit_milieu",
     "household_features",
+    "read_population",
 ]
