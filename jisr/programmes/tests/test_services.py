@@ -89,10 +89,16 @@ def test_a_declaration_recomputes_the_household_with_its_full_explanation(
     assert job.status == "succeeded", job.error
     asd = decisions(household)[Programme.ASD]
     assert asd.source == "recompute"
-    assert asd.trace["programmes"]["asd"]["children_paid"] == 0  # the son left: the flat rate
-    assert asd.amount == Decimal("500.00")
+    assert asd.trace["programmes"]["asd"]["children_paid"] == 0  # the son left
+    # the household was flagged: its index was computed again by the model, and stored
+    stored = Household.objects.get(pk=household.pk)
+    assert stored.needs_recompute is False
+    assert stored.index_model.startswith(services.model_name()[:10])
+    assert stored.index_value == asd.index_used != Decimal("9.1")
+    assert asd.trace["index"]["source"] == "model (illustrative)"
+    assert asd.eligible == (asd.index_used < Decimal("9.743001"))
+    assert asd.amount == (Decimal("500.00") if asd.eligible else 0)  # the flat rate, or nothing
     assert any(step["variable"] == "asd_eligible" for step in asd.trace["trace"])
-    assert Household.objects.get(pk=household.pk).needs_recompute is False
 
 
 def test_a_household_changed_during_the_run_stays_flagged(assessed: dict[str, Any]) -> None:
