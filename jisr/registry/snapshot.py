@@ -66,10 +66,11 @@ _HOUSEHOLD_SQL = (
     "SELECT h.id, h.rsu_id, h.region_id, h.commune_id, h.milieu, h.housing_type, h.rooms, "
     "h.tenure, h.water_source, h.electricity, h.sanitation, h.has_fridge, h.has_tv, "
     "h.has_satellite, h.has_washing_machine, h.has_computer, h.has_internet, h.has_car, "
-    "h.has_motorbike, h.mobile_phones, h.spend_water, h.spend_electricity, h.spend_butane, "
-    "h.spend_telephone, h.formal_family_allowances, "
+    "h.has_motorbike, h.mobile_phones, CAST(h.spend_water AS DOUBLE PRECISION), "
+    "CAST(h.spend_electricity AS DOUBLE PRECISION), CAST(h.spend_butane AS DOUBLE PRECISION), "
+    "CAST(h.spend_telephone AS DOUBLE PRECISION), h.formal_family_allowances, "
     # a household flagged for recomputation gets a new index: its stored one may be stale
-    "CASE WHEN h.needs_recompute THEN NULL ELSE h.index_value END "
+    "CASE WHEN h.needs_recompute THEN NULL ELSE CAST(h.index_value AS DOUBLE PRECISION) END "
     "FROM registry_household h WHERE h.status = 'active'"
 )
 _PERSON_SQL = (

@@ -19,10 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def rules(*argv: str) -> str:
     out = io.StringIO()
-    command = __import__("jisr.programmes.management.commands.rules", fromlist=["Command"]).Command(
-        stdout=out
-    )
-    command.run_from_argv(["jisr", "rules", *argv])
+    call_command("rules", *argv, stdout=out)
     return out.getvalue()
 
 
