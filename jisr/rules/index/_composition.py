@@ -2,8 +2,9 @@
 
 One row per household, aligned with the households frame. The persons of a snapshot come grouped by
 household, in the households' order (the bulk format and the registry selectors give them so): then
-the per-household sums are `numpy.add.reduceat` over contiguous runs, with no hashing of the 36 M
-identifiers. Any other layout is still correct, through a group-by and a join, only slower.
+each household is a contiguous run of persons, and its counts are read off one prefix sum at the run
+ends — no hash table of 36 M identifiers, no join. Any other layout is still correct, through a
+group-by and a join, only slower.
 
 Ages are compared through birth-date cut-offs (`born after as_of minus 15 years` is `aged 14 or
 less`), which is exact in completed years and cheaper than an age per person; only the heads' ages
@@ -187,6 +188,9 @@ def composition(households: pl.DataFrame, persons: pl.DataFrame, as_of: date) ->
     Columns: `n` (persons), `children` (aged 0-14), `elderly` (60+), `disabled` (members with a
     disability), `head_female` (0/1) and `head_age` (completed years at `as_of`).
     """
+    nulls = [column for column in PERSON_COLUMNS if persons.get_column(column).null_count()]
+    if nulls:
+        raise PopulationError(f"persons: empty value(s) in column(s) {', '.join(nulls)}")
     household_ids = households.get_column("household_id")
     counts = _contiguous(persons, household_ids, as_of)
     if counts is None:

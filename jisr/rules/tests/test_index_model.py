@@ -225,6 +225,10 @@ def test_missing_columns_and_bad_codes_are_refused(population: Frames, model: In
         model.predict(households.with_columns(milieu=pl.lit("suburban")), persons)
     with pytest.raises(PopulationError, match=r"households.housing_type"):
         model.predict(households.with_columns(housing_type=pl.lit("castle")), persons)
+    with pytest.raises(
+        PopulationError, match=r"persons: empty value\(s\) in column\(s\) disability"
+    ):
+        model.predict(households, persons.with_columns(disability=pl.lit(None, pl.Boolean)))
     with pytest.raises(PopulationError, match=r"persons.birth_date: expected dates"):
         model.predict(households, persons.with_columns(pl.col("birth_date").cast(pl.String)))
 
