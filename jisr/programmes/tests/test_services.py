@@ -96,6 +96,7 @@ def test_a_declaration_recomputes_the_household_with_its_full_explanation(
     assert stored.index_model.startswith(services.model_name()[:10])
     assert stored.index_value == asd.index_used != Decimal("9.1")
     assert asd.trace["index"]["source"] == "model (illustrative)"
+    assert asd.index_used is not None
     assert asd.eligible == (asd.index_used < Decimal("9.743001"))
     assert asd.amount == (Decimal("500.00") if asd.eligible else 0)  # the flat rate, or nothing
     assert any(step["variable"] == "asd_eligible" for step in asd.trace["trace"])
