@@ -210,8 +210,8 @@ class Simulation:
         *,
         person_ids: bool = True,
     ) -> None:
-        """`person_ids=False` (batches) drops the persons' identifiers once their households are
-        known: nothing computes on them, and 36 M strings cost memory and copies."""
+        """`person_ids=False` (batches) drops the persons' identifiers: nothing computes on them,
+        and 36 M strings cost memory and copies."""
         self.system = system
         self.parameters = parameters
         self.month = month
@@ -220,7 +220,7 @@ class Simulation:
         self.frames: dict[Entity, pl.DataFrame] = {
             "household": households.rechunk(),
             "person": _with_household_rows(households, persons)
-            .drop([] if person_ids else ["person_id", "household_id"], strict=False)
+            .drop([] if person_ids else ["person_id"], strict=False)
             .rechunk(),
         }
         self.steps: dict[str, Step] = {}

@@ -18,9 +18,9 @@ Command line: `python -m jisr.rules.index calibrate|evaluate ...` (`jisr.rules.i
 Documentation: docs/index.md.
 """
 
-from jisr.rules.index.calibrate import Calibration, Fit, fit_milieu
+from typing import Any
+
 from jisr.rules.index.errors import IndexInputError, ModelFileError, PopulationError
-from jisr.rules.index.evaluate import Evaluation, evaluate_index
 from jisr.rules.index.features import FEATURE_NAMES, FEATURES, Feature
 from jisr.rules.index.model import (
     ASD_THRESHOLD,
@@ -53,3 +53,22 @@ __all__ = [
     "household_features",
     "read_population",
 ]
+
+# Calibration and evaluation need statsmodels and matplotlib (seconds to import): loaded on first
+# use, so that computing the index (every rules run) does not pay for them.
+_LAZY = {
+    "Calibration": "calibrate",
+    "Fit": "calibrate",
+    "fit_milieu": "calibrate",
+    "Evaluation": "evaluate",
+    "evaluate_index": "evaluate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(f"jisr.rules.index.{_LAZY[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

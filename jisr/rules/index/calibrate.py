@@ -24,7 +24,6 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-import statsmodels.api as sm
 
 from jisr.rules.index.errors import PopulationError
 from jisr.rules.index.features import FEATURE_NAMES, MILIEUX, REGION_CODES
@@ -127,6 +126,8 @@ def fit_milieu(
     log consumption of the same rows."""
     if features.height == 0:
         raise PopulationError(f"households: no {milieu} household to fit on")
+    import statsmodels.api as sm  # seconds to import: only when fitting
+
     started = time.perf_counter()
     design = _design(features)
     if method == "ols":

@@ -27,3 +27,17 @@ def test_no_module_of_jisr_rules_imports_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip() == "", f"Django imported: {done.stdout}"
+
+
+def test_a_rules_run_does_not_import_the_heavy_libraries() -> None:
+    """Calibration (statsmodels) and charts (matplotlib) take seconds to import: a rules run or an
+    explanation must not pay for them."""
+    code = (
+        "import sys\n"
+        "import jisr.rules.batch, jisr.rules.cli, jisr.rules.explain, jisr.rules.index\n"
+        "print(','.join(m for m in ('statsmodels', 'matplotlib', 'scipy') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == ""
