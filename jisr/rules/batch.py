@@ -11,14 +11,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
-from jisr.rules.engine import Simulation
+from jisr.rules.engine import Simulation, grouped_rows
 from jisr.rules.params import Parameters
 from jisr.rules.periods import Month
 from jisr.rules.population import read_directory
 from jisr.rules.variables import build
 
+PART_HOUSEHOLDS = 1_000_000
 # What a batch run writes per household (and the programmes app stores as decisions).
 RESULTS = (
     "index",
@@ -65,15 +67,29 @@ def run(
     """The whole population of `directory`; on Dask when `workers` > 0 or a scheduler is given."""
     households, persons = read_directory(directory)
     if workers <= 0 and not scheduler:
-        return compute(households, persons, month, reform, variables)
+        # In parts of at most PART_HOUSEHOLDS: the working columns of one part at a time, so the
+        # memory stays near the size of the inputs (36 M persons would otherwise need ~3× more).
+        parts = partitions(households, persons, -(-households.height // PART_HOUSEHOLDS))
+        del households, persons
+        return pl.concat([compute(h, p, month, reform, variables) for h, p in parts])
     return run_dask(households, persons, month, reform, variables, workers, scheduler)
 
 
 def partitions(
     households: pl.DataFrame, persons: pl.DataFrame, parts: int
 ) -> list[tuple[pl.DataFrame, pl.DataFrame]]:
-    """Contiguous slices of households, each with its members (whatever the persons' order)."""
+    """Contiguous slices of households, each with its members (whatever the persons' order;
+    zero-copy slices when the persons come grouped by household in the households' order)."""
     size = -(-households.height // max(parts, 1))
+    rows = grouped_rows(households["household_id"], persons["household_id"])
+    if rows is not None:
+        bounds = np.searchsorted(rows.to_numpy(), np.arange(0, households.height + size, size))
+        return [
+            (households.slice(number * size, size),
+             persons.slice(int(bounds[number]), int(bounds[number + 1] - bounds[number])))
+            for number in range(len(bounds) - 1)
+            if number * size < households.height
+        ]  # fmt: skip
     numbered = households.select("household_id").with_row_index("_part")
     part_of = numbered.with_columns((pl.col("_part") // max(size, 1)).alias("_part"))
     tagged = persons.join(part_of, on="household_id", how="left", maintain_order="left")

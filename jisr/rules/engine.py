@@ -251,9 +251,10 @@ class Simulation:
         formula = variable.formula_at(self.month.first_day)
         if given and (formula is None or not frame[name].null_count()):
             self.steps[name] = Step(name, variable.entity, "input")  # given by the data
-            self.frames[variable.entity] = frame.with_columns(
-                pl.col(name).cast(DTYPES[variable.dtype])
-            )
+            if not (variable.dtype == "str" and frame[name].dtype == pl.Categorical):
+                self.frames[variable.entity] = frame.with_columns(
+                    pl.col(name).cast(DTYPES[variable.dtype])
+                )
             return
         if name in self._active:
             raise RulesError("circular definition: " + " → ".join([*self._active, name]))
@@ -329,7 +330,7 @@ def _with_household_rows(households: pl.DataFrame, persons: pl.DataFrame) -> pl.
     """Persons with `_h`, the row of their household; every person must have one."""
     if "_h" in persons.columns:
         return persons
-    grouped = _grouped_rows(households["household_id"], persons["household_id"])
+    grouped = grouped_rows(households["household_id"], persons["household_id"])
     if grouped is not None:
         return persons.with_columns(grouped)
     rows = households.select("household_id").with_row_index("_h")
@@ -342,7 +343,7 @@ def _with_household_rows(households: pl.DataFrame, persons: pl.DataFrame) -> pl.
     return joined.with_columns(pl.col("_h").cast(pl.Int64))
 
 
-def _grouped_rows(households: pl.Series, members: pl.Series) -> pl.Series | None:
+def grouped_rows(households: pl.Series, members: pl.Series) -> pl.Series | None:
     """`_h` without a join when the persons come grouped by household in the households' order
     (as `jisr synth` and the registry snapshot give them, every household with a member): the
     start of each run of equal ids must be the next household. None otherwise."""
