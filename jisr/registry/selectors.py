@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jisr.accounts.roles import APPROVE_CHANGE, REVIEW_DUPLICATES, VIEW_HOUSEHOLD, VIEW_PERSON
@@ -86,6 +87,19 @@ def _person_condition(query: str, prefix: str = "") -> Q:
     return by_identifier if by_identifier is not None else _name_condition(query, prefix)
 
 
+def _member_count() -> Coalesce:
+    """The household's current members, counted for the rows fetched only (a page), not grouped
+    over every household that matches."""
+    current = (
+        Membership.objects.filter(household=OuterRef("pk"), end__isnull=True)
+        .order_by()
+        .values("household")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(current), 0)
+
+
 def household_list(
     *, user: object, query: str = "", region: str = "", commune: str = ""
 ) -> QuerySet[Household]:
@@ -110,9 +124,7 @@ def household_list(
         households = households.filter(region_id=region)
     if commune:
         households = households.filter(commune_id=commune)
-    return households.annotate(
-        member_count=Count("memberships", filter=Q(memberships__end__isnull=True))
-    ).order_by("rsu_id")
+    return households.annotate(member_count=_member_count()).order_by("rsu_id")
 
 
 def person_list(*, user: object, query: str) -> QuerySet[Person]:
