@@ -51,5 +51,5 @@ class NameTooShort(InvalidInput):
     code = "name_too_short"
     message = _(
         "Search by RSU id, RNP id, CNIE or phone number, or by a name with at least one word of "
-        "three letters or more."
+        "three letters or more (with a short first name, add the family name)."
     )
