@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/registry_search.py [--persons 10000000] [--seed 7]
         [--db jisr_bench_search] [--keep] [--samples 2000] [--budget 60] [--timeout 30]
+        [--no-proposed]
 
 Target (registry issue): search by CNIE, RNP id, RSU id, phone, name (Arabic or Latin, diacritic-
 and variant-insensitive) and commune, with trigram indexes on PostgreSQL; "the lookup by identifier
@@ -15,15 +16,21 @@ is kept, and reused by a later run with the same size and seed.
 
 Measure: random existing values (and, for names, a variant spelling of an existing "first last"
 name) searched through Jisr's read path — `jisr.registry.selectors.household_list` and
-`person_list` for a national auditor, evaluated for the first page of 25 rows as the search page
-does — reporting p50/p95/p99 latency and queries per second, with the plan of one query of each
-kind. Each kind runs for at most --budget seconds and each query for at most --timeout seconds
-(a query stopped there counts as that long). Baseline, measured in the same run: the bare SQL
-lookup of each value through psycopg (`SELECT id FROM registry_person WHERE rnp_id = %s`), the
-floor to which Jisr adds its scope filter, membership subquery, joins and member count.
+`person_list` for a national auditor, evaluated for the first page of 25 rows — reporting
+p50/p95/p99 latency and queries per second, with the plan of each statement of one search of
+each kind. The "page:" kinds also count the households, as the search page's pager does; the
+"first name" kinds search one word, the first name alone (often "Mohamed" or "Fatima"). Each
+kind runs for at most --budget seconds and each query for at most --timeout seconds (a query
+stopped there counts as that long). "SQL" columns: the statements one search sent, replayed
+through psycopg (the rest of Jisr's time is Python: building queries, making model instances).
+Baseline, measured in the same run: the bare SQL lookup of each value through psycopg
+(`SELECT id FROM registry_person WHERE rnp_id = %s`; for a name, every word of its key with
+LIKE on the trigram-indexed column, first 25 persons), the floor to which Jisr adds its scope
+filter, memberships, joins, ranking and member count.
 
-Last, the fixes proposed for the slow spots are measured on the same path: an index created as
-raw SQL (and dropped after), or a selector function replaced for the measure only.
+Last (unless --no-proposed), the fixes proposed for the slow spots are measured on the same
+path: an index created as raw SQL (and dropped after), or a setting of Jisr replaced for the
+measure only.
 """
 
 from __future__ import annotations
@@ -31,9 +38,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import json
 import os
-import re
 import secrets
 import sys
 import tempfile
@@ -51,7 +56,6 @@ import numpy.typing as npt
 import polars as pl
 import psycopg
 from django.db import DatabaseError
-from django.db.models import Q
 from psycopg import sql
 from psycopg.errors import QueryCanceled
 
@@ -536,8 +540,13 @@ class Kind:
     bare: Callable[[str], Query] | None = None
     target: bool = False  # held to TARGET_P95_MS
 
+    counted: bool = False  # also counted, as the search page's pager does
+
     def search(self, value: str) -> list[Any]:
-        return list(self.queryset(value)[:PAGE])
+        queryset = self.queryset(value)
+        if self.counted:
+            queryset.count()
+        return list(queryset[:PAGE])
 
 
 def kinds_build(sample: Sample, user: Any) -> list[Kind]:
@@ -559,6 +568,8 @@ def kinds_build(sample: Sample, user: Any) -> list[Kind]:
         f"Name variants: {respelt_latin:,}/{len(latin):,} Latin and {respelt_arabic:,}/"
         f"{len(arabic):,} Arabic names respelt (the others kept: the variant changed the key)"
     )
+    first_latin = _first_words(latin, normalise_latin)
+    first_arabic = _first_words(arabic, normalise_arabic)
     by_latin = _name_lookup("name_lat_key", normalise_latin)
     by_arabic = _name_lookup("name_ar_key", normalise_arabic)
     rnp, cnie = _lookup("registry_person", "rnp_id"), _lookup("registry_person", "cnie")
@@ -572,11 +583,24 @@ def kinds_build(sample: Sample, user: Any) -> list[Kind]:
         Kind("phone 06…", sample.column("phone_national"), households, _phone_lookup, True),
         Kind("name, Latin", latin, households, by_latin),
         Kind("name, Arabic", arabic, households, by_arabic),
+        Kind("page: name, Latin", latin, households, by_latin, counted=True),
+        Kind("page: name, Arabic", arabic, households, by_arabic, counted=True),
+        # One common word ("Mohamed" is one person in sixteen): the worst case of a name search.
+        Kind("page: first name, Lat", first_latin, households, by_latin, counted=True),
+        Kind("page: first name, Ar", first_arabic, households, by_arabic, counted=True),
         Kind("commune", sample.column("commune_id"), in_commune, _commune_page),
         Kind("persons: RNP id", sample.column("rnp_id"), persons, rnp, target=True),
         Kind("persons: name, Latin", latin, persons, by_latin),
         Kind("persons: name, Arabic", arabic, persons, by_arabic),
+        Kind("persons: first name", first_latin, persons, by_latin),
     ]
+
+
+def _first_words(names: list[str], key: Callable[[str], str]) -> list[str]:
+    """The first word of each name, when its key has a word that a trigram index can look up
+    (3+ letters): "Nouh" ("nu") or "طه" alone are refused by Jisr as too short."""
+    words = [name.split(" ", 1)[0] for name in names]
+    return [word for word in words if any(len(part) >= 3 for part in key(word).split())]
 
 
 # --- Measuring ------------------------------------------------------------------------------
@@ -645,11 +669,12 @@ def measure(kind: Kind, conn: psycopg.Connection[Any], budget: float) -> Result:
         _series(bare, warm, budget / 4)
     jisr = _series(kind.search, values, budget)
     measured = values[: len(jisr.milliseconds)]
-    compiled = {value: kind.queryset(value)[:PAGE].query.sql_with_params() for value in measured}
+    sent = {value: statements(kind, value) for value in measured}
     cursor = psycopg.ClientCursor(conn)  # binds parameters in the client, as Django does
 
     def statement(value: str) -> None:
-        cursor.execute(*compiled[value]).fetchall()
+        for text, params in sent[value]:
+            cursor.execute(text, params).fetchall()
 
     alone = _series(statement, measured, budget)
     return Result(kind, jisr, alone, _series(bare, measured, budget) if kind.bare else None)
@@ -666,149 +691,49 @@ def _scans(plan: dict[str, Any]) -> Iterator[str]:
         yield from _scans(child)
 
 
-def plan_outline(kind: Kind) -> str:
-    """EXPLAIN ANALYZE of the first query of `kind`: its top node, the scans, the time."""
-    queryset = kind.queryset(kind.values[0])[:PAGE]
-    try:
-        explained = json.loads(queryset.explain(format="json", analyze=True))[0]
-        took = f"{explained['Execution Time']:.1f} ms"
-    except DatabaseError as error:
-        if not _timed_out(error):
-            raise
-        explained, took = json.loads(queryset.explain(format="json"))[0], "timed out"
+Sent = tuple[str, Sequence[Any]]  # an SQL statement as Django sent it, and its parameters
+
+
+def statements(kind: Kind, value: str) -> list[Sent]:
+    """The SQL statements one search of `value` sends, with their parameters, in order; a name
+    search sends more than one (the matching persons, then the page)."""
+    from django.db import connection
+
+    sent: list[Sent] = []
+
+    def capture(execute: Callable[..., Any], text: str, params: Any, *rest: Any) -> Any:
+        sent.append((text, params or ()))
+        return execute(text, params, *rest)
+
+    with connection.execute_wrapper(capture):
+        kind.search(value)
+    return sent
+
+
+def _outline(text: str, params: Sequence[Any]) -> str:
+    """EXPLAIN ANALYZE of one statement: its top node, the scans, the time."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {text}", params)
+            explained = cursor.fetchone()[0][0]
+            took = f"{explained['Execution Time']:.1f} ms"
+        except DatabaseError as error:
+            if not _timed_out(error):
+                raise
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {text}", params)
+            explained, took = cursor.fetchone()[0][0], "timed out"
     plan = explained["Plan"]
     return f"{plan['Node Type']}: {', '.join(dict.fromkeys(_scans(plan)))}  [{took}]"
 
 
+def plan_outline(kind: Kind) -> str:
+    """The outline of each statement the first search of `kind` sends, in order."""
+    return " ; ".join(_outline(*sent) for sent in statements(kind, kind.values[0]))
+
+
 # --- Fixes proposed for the slow spots, measured on the same path ---------------------------
-
-_ARABIC_LETTERS = range(0x0600, 0x0700)  # as jisr.registry.selectors decides the script
-
-
-def _name_key(query: str, prefix: str) -> tuple[str, str]:
-    """The key field and the normalised key of a name query, as selectors._name_condition."""
-    if any(ord(char) in _ARABIC_LETTERS for char in query):
-        return f"{prefix}name_ar_key", normalise_arabic(query)
-    return f"{prefix}name_lat_key", normalise_latin(query)
-
-
-def whole_words_condition(query: str, prefix: str = "") -> Q:
-    """Proposed `_name_condition`: each word of the query is a whole word of the name.
-
-    Today each word is a substring (LIKE '%ali%'), so "Ali Fachtali" finds every Fachtali. A
-    regular expression '(^| )ali( |$)' is served by the same trigram indexes, with the padded
-    trigrams of a whole word, which are far more selective.
-    """
-    field, key = _name_key(query, prefix)
-    condition = Q()
-    for word in key.split():
-        condition &= Q(**{f"{field}__regex": f"(^| ){re.escape(word)}( |$)"})
-    return condition
-
-
-# Proposed selectors, written with jisr.registry.selectors' own helpers (private ones included:
-# they are what the real change would reuse).
-NAME_MATCHES = 200  # persons a name search considers at most: beyond, the page asks to refine
-
-
-def _households(user: object, query: str, commune: str, *, cap: int | None) -> Any:
-    """`household_list` with the member count as a subquery (computed for the rows shown, with
-    no GROUP BY over every match) and, with `cap`, at most `cap` persons matching a name."""
-    from django.db.models import Count, Exists, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from jisr.accounts.roles import VIEW_HOUSEHOLD
-    from jisr.core import access
-    from jisr.registry import selectors
-    from jisr.registry.models import Household, Membership, Person
-
-    households = access.scope_filter(
-        user,
-        Household.objects.select_related("commune", "region"),
-        permission=VIEW_HOUSEHOLD,
-        region_field="region_id",
-        commune_field="commune_id",
-    )
-    query = query.strip()
-    by_household = selectors._either(
-        selectors.identifiers_of(query), selectors.HOUSEHOLD_IDENTIFIERS
-    )
-    if by_household is not None:
-        households = households.filter(by_household)
-    elif query and cap is None:
-        matching = Membership.objects.filter(
-            selectors._open_memberships(),
-            selectors._person_condition(query, "person__"),
-            household=OuterRef("pk"),
-        )
-        households = households.filter(Exists(matching))
-    elif query:
-        persons = Person.objects.filter(selectors._person_condition(query)).values("pk")[:cap]
-        members = Membership.objects.filter(selectors._open_memberships(), person__in=persons)
-        households = households.filter(pk__in=members.values("household_id"))
-    if commune:
-        households = households.filter(commune_id=commune)
-    counted = (
-        Membership.objects.filter(household=OuterRef("pk"), end__isnull=True)
-        .order_by()
-        .values("household")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return households.annotate(member_count=Coalesce(Subquery(counted), 0)).order_by("rsu_id")
-
-
-def household_list_counted(*, user: object, query: str = "", commune: str = "") -> Any:
-    return _households(user, query, commune, cap=None)
-
-
-def household_list_bounded(*, user: object, query: str = "", commune: str = "") -> Any:
-    return _households(user, query, commune, cap=NAME_MATCHES)
-
-
-def _persons(user: object, query: str, *, cap: int | None) -> Any:
-    """`person_list` with the person condition once, and only the household's scope (or
-    household identifier) on the membership — today the whole household search, with its name
-    condition, member count and GROUP BY, is nested in it again; with `cap`, at most `cap`
-    persons matching a name."""
-    from django.db.models import Exists, OuterRef
-
-    from jisr.accounts.roles import VIEW_HOUSEHOLD, VIEW_PERSON
-    from jisr.core import access
-    from jisr.registry import selectors
-    from jisr.registry.models import Membership, Person
-
-    query = query.strip()
-    if not access.has_action(user, VIEW_PERSON) or not query:
-        return Person.objects.none()
-    memberships = access.scope_filter(
-        user,
-        Membership.objects.filter(selectors._open_memberships(), person=OuterRef("pk")),
-        permission=VIEW_HOUSEHOLD,
-        region_field="household__region_id",
-        commune_field="household__commune_id",
-    )
-    found = selectors.identifiers_of(query)
-    by_household = selectors._either(found, selectors.HOUSEHOLD_IDENTIFIERS, "household__")
-    if by_household is not None:
-        memberships, condition = memberships.filter(by_household), Q()
-    else:
-        condition = selectors._person_condition(query)
-        if cap is not None:
-            condition = Q(pk__in=Person.objects.filter(condition).values("pk")[:cap])
-    return (
-        Person.objects.filter(condition)
-        .filter(Exists(memberships))
-        .order_by("last_name_lat", "first_name_lat", "rnp_id")
-    )
-
-
-def person_list_unnested(*, user: object, query: str) -> Any:
-    return _persons(user, query, cap=None)
-
-
-def person_list_bounded(*, user: object, query: str) -> Any:
-    return _persons(user, query, cap=NAME_MATCHES)
 
 
 @dataclass(frozen=True)
@@ -817,41 +742,33 @@ class Prototype:
     kinds: tuple[str, ...]  # labels of the searches it is meant to speed up
     create: str = ""  # raw SQL run before the measure, undone by `drop` after
     drop: str = ""
-    replaces: tuple[tuple[str, Callable[..., Any]], ...] = ()  # in jisr.registry.selectors
+    replaces: tuple[tuple[str, object], ...] = ()  # dotted name -> value, for the measure only
 
 
-_NAME_KINDS = ("name, Latin", "name, Arabic", "persons: name, Latin", "persons: name, Arabic")
-_WHOLE_WORDS = ("_name_condition", whole_words_condition)
+_NAME_KINDS = (
+    "name, Latin",
+    "name, Arabic",
+    "page: name, Latin",
+    "page: name, Arabic",
+    "page: first name, Lat",
+    "page: first name, Ar",
+    "persons: name, Latin",
+    "persons: name, Arabic",
+    "persons: first name",
+)
 PROTOTYPES = (
     Prototype(
-        "a btree index on registry_household.phone",
-        ("RSU id 05-08…", "phone +212…", "phone 06…"),
-        create="CREATE INDEX bench_household_phone ON registry_household (phone)",
-        drop="DROP INDEX IF EXISTS bench_household_phone",
-    ),
-    Prototype(
-        "household_list counting members in a subquery; an index on (commune_id, rsu_id)",
-        ("RNP id", "RSU id", "commune"),
+        "an index on (commune_id, rsu_id)",
+        ("commune",),
         create="CREATE INDEX bench_household_commune ON registry_household (commune_id, rsu_id)",
         drop="DROP INDEX IF EXISTS bench_household_commune",
-        replaces=(("household_list", household_list_counted),),
     ),
+    # The trade-off of jisr.registry._name_search.NAME_MATCHES (200): more persons considered,
+    # fewer names answered "refine", but more to fetch, rank and send back as ids.
     Prototype(
-        "names as whole words (existing trigram indexes)", _NAME_KINDS, replaces=(_WHOLE_WORDS,)
-    ),
-    Prototype(
-        "names as whole words; person_list without the nested household search",
-        ("persons: RNP id", *_NAME_KINDS[2:]),
-        replaces=(_WHOLE_WORDS, ("person_list", person_list_unnested)),
-    ),
-    Prototype(
-        f"names as whole words, at most {NAME_MATCHES} persons; counts in a subquery; unnested",
+        "a name search considering at most 500 persons",
         _NAME_KINDS,
-        replaces=(
-            _WHOLE_WORDS,
-            ("household_list", household_list_bounded),
-            ("person_list", person_list_bounded),
-        ),
+        replaces=(("jisr.registry._name_search.NAME_MATCHES", 500),),
     ),
 )
 
@@ -861,9 +778,9 @@ def prototype_measure(
 ) -> None:
     chosen = [kind for kind in kinds if kind.label in prototype.kinds]
     with psycopg.connect(url, autocommit=True) as ddl, contextlib.ExitStack() as undo:
-        for attribute, function in prototype.replaces:
-            undo.enter_context(mock.patch(f"jisr.registry.selectors.{attribute}", function))
-        note = "selector functions replaced for the measure" if prototype.replaces else ""
+        for target, value in prototype.replaces:
+            undo.enter_context(mock.patch(target, value))
+        note = "replaced for the measure: " + ", ".join(t for t, _ in prototype.replaces)
         if prototype.create:
             started = time.perf_counter()
             ddl.execute(prototype.create)
@@ -972,7 +889,7 @@ def run(args: argparse.Namespace) -> bool:
         results = [measure_print(kind, conn, args.budget) for kind in kinds]
         print(f"Load average after measuring: {_load_average()}")
         plans_print([(kind.label, plan_outline(kind)) for kind in kinds])
-        for prototype in PROTOTYPES:
+        for prototype in PROTOTYPES if args.proposed else ():
             prototype_measure(prototype, url, kinds, conn, args.budget)
     table_print("Summary, as measured first", results)
     return all(r.jisr.percentile(95) < TARGET_P95_MS for r in results if r.kind.target)
@@ -989,6 +906,9 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=2000, help="queries of each kind")
     parser.add_argument("--budget", type=float, default=60.0, help="seconds at most per kind")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds at most per query")
+    parser.add_argument(
+        "--no-proposed", dest="proposed", action="store_false", help="skip the proposed fixes"
+    )
     args = parser.parse_args()
     try:
         met = run(args)

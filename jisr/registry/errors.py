@@ -43,3 +43,13 @@ class RequestNotPending(DomainError):
     code = "request_not_pending"
     http_status = 409
     message = _("This change request has already been decided.")
+
+
+class NameTooShort(InvalidInput):
+    """A search text that is neither an identifier nor a name with a word the index can look up."""
+
+    code = "name_too_short"
+    message = _(
+        "Search by RSU id, RNP id, CNIE or phone number, or by a name with at least one word of "
+        "three letters or more (with a short first name, add the family name)."
+    )

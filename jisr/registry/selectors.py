@@ -2,22 +2,26 @@
 
 Search finds households by identifier (RSU id, RNP id, CNIE, phone), by commune, or by a member's
 name in Arabic or Latin script, insensitive to diacritics and transliteration variants (normalised
-keys, with trigram indexes on PostgreSQL).
+keys, with trigram indexes on PostgreSQL; see `jisr.registry._name_search`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jisr.accounts.roles import APPROVE_CHANGE, REVIEW_DUPLICATES, VIEW_HOUSEHOLD, VIEW_PERSON
 from jisr.core import access, audit
 from jisr.core.errors import NotFound
 from jisr.core.identifiers import normalise_cnie, normalise_phone
-from jisr.core.names import normalise_arabic, normalise_latin
+from jisr.registry._name_search import NAME_MATCHES as NAME_MATCHES
+from jisr.registry._name_search import NameQuery, name_matches, ranked
 from jisr.registry.models import (
     ChangeRequest,
     ChangeRequestStatus,
@@ -29,23 +33,10 @@ from jisr.registry.models import (
     Person,
 )
 
-ARABIC_LETTERS = range(0x0600, 0x0700)
-
 
 def _open_memberships(day: dt.date | None = None) -> Q:
     day = day or timezone.localdate()
     return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day))
-
-
-def _name_condition(query: str, prefix: str = "") -> Q:
-    """Every word of the query in the person's normalised name (either script)."""
-    is_arabic = any(ord(char) in ARABIC_LETTERS for char in query)
-    key = normalise_arabic(query) if is_arabic else normalise_latin(query)
-    field = f"{prefix}name_ar_key" if is_arabic else f"{prefix}name_lat_key"
-    condition = Q()
-    for word in key.split():
-        condition &= Q(**{f"{field}__contains": word})
-    return condition
 
 
 HOUSEHOLD_IDENTIFIERS = ("rsu_id", "phone")
@@ -81,15 +72,38 @@ def _either(found: dict[str, str], fields: tuple[str, ...], prefix: str = "") ->
     return condition
 
 
-def _person_condition(query: str, prefix: str = "") -> Q:
-    by_identifier = _either(identifiers_of(query), PERSON_IDENTIFIERS, prefix)
-    return by_identifier if by_identifier is not None else _name_condition(query, prefix)
+def _memberships_in_scope(
+    user: object, *, region: str = "", commune: str = ""
+) -> QuerySet[Membership]:
+    """Today's memberships of the households the user may see (in `region`, `commune` if given)."""
+    memberships = access.scope_filter(
+        user,
+        Membership.objects.filter(_open_memberships()),
+        permission=VIEW_HOUSEHOLD,
+        region_field="household__region_id",
+        commune_field="household__commune_id",
+    )
+    if region:
+        memberships = memberships.filter(household__region_id=region)
+    if commune:
+        memberships = memberships.filter(household__commune_id=commune)
+    return memberships
 
 
-def household_list(
-    *, user: object, query: str = "", region: str = "", commune: str = ""
-) -> QuerySet[Household]:
-    """Households the user may see, optionally filtered by identifier, member name or place."""
+def _member_count() -> Coalesce:
+    """The household's current members, counted for the rows fetched only (a page), not grouped
+    over every household that matches."""
+    current = (
+        Membership.objects.filter(household=OuterRef("pk"), end__isnull=True)
+        .order_by()
+        .values("household")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(current), 0)
+
+
+def _households_in_scope(user: object, *, region: str, commune: str) -> QuerySet[Household]:
     households = access.scope_filter(
         user,
         Household.objects.select_related("commune", "region"),
@@ -97,39 +111,107 @@ def household_list(
         region_field="region_id",
         commune_field="commune_id",
     )
-    query = query.strip()
-    by_household_identifier = _either(identifiers_of(query), HOUSEHOLD_IDENTIFIERS)
-    if by_household_identifier is not None:
-        households = households.filter(by_household_identifier)
-    elif query:
-        matching = Membership.objects.filter(
-            _open_memberships(), _person_condition(query, "person__"), household=OuterRef("pk")
-        )
-        households = households.filter(Exists(matching))
     if region:
         households = households.filter(region_id=region)
     if commune:
         households = households.filter(commune_id=commune)
-    return households.annotate(
-        member_count=Count("memberships", filter=Q(memberships__end__isnull=True))
-    ).order_by("rsu_id")
+    return households.annotate(member_count=_member_count())
+
+
+PERSON_ORDER = ("last_name_lat", "first_name_lat", "rnp_id")
+
+
+class Search:
+    """What a search text finds in the user's scope: households, and the persons it names.
+
+    Each query is built when first read: listing households does not build the persons' one (for
+    a name, a list of up to NAME_MATCHES ids), nor the reverse.
+    """
+
+    def __init__(
+        self,
+        *,
+        households: Callable[[], QuerySet[Household]] = Household.objects.none,
+        persons: Callable[[], QuerySet[Person]] = Person.objects.none,
+        complete: bool = True,
+    ) -> None:
+        self._households, self._persons = households, persons
+        # False when a name matched more persons than a search considers (NAME_MATCHES): the
+        # best of those are listed, and the page asks for a more precise name.
+        self.complete = complete
+
+    @cached_property
+    def households(self) -> QuerySet[Household]:
+        return self._households()
+
+    @cached_property
+    def persons(self) -> QuerySet[Person]:
+        return self._persons()
+
+
+def registry_search(
+    *, user: object, query: str = "", region: str = "", commune: str = ""
+) -> Search:
+    """Households and persons in the user's scope named by an identifier or a name.
+
+    By identifier: the household it identifies or that holds the person it identifies, and those
+    current members, in RSU id and name order. By name: the best matches first, among at most
+    NAME_MATCHES persons (`jisr.registry._name_search`); a text that is neither an identifier nor
+    a name with a word long enough to look up raises NameTooShort. No text: every household.
+    """
+    query = query.strip()
+    households = _households_in_scope(user, region=region, commune=commune)
+    memberships = _memberships_in_scope(user, region=region, commune=commune)
+    sees_persons = access.has_action(user, VIEW_PERSON)
+    found = identifiers_of(query)
+    if not query:
+        return Search(households=lambda: households.order_by("rsu_id"))
+    if found:
+        return _identified(households, memberships if sees_persons else memberships.none(), found)
+    matches = name_matches(memberships, NameQuery.parse(query))
+    persons = matches.persons if sees_persons else {}
+    return Search(
+        households=lambda: ranked(households, matches.households, "rsu_id"),
+        persons=lambda: ranked(Person.objects.all(), persons, *PERSON_ORDER),
+        complete=matches.complete,
+    )
+
+
+def _identified(
+    households: QuerySet[Household], memberships: QuerySet[Membership], found: dict[str, str]
+) -> Search:
+    """The households an identifier names, and their members it concerns (all for a household)."""
+    by_household = _either(found, HOUSEHOLD_IDENTIFIERS)
+    if by_household is not None:
+        households = households.filter(by_household)
+        memberships = memberships.filter(_either(found, HOUSEHOLD_IDENTIFIERS, "household__"))
+        persons = Person.objects.all()
+    else:
+        holds = Membership.objects.filter(
+            _open_memberships(),
+            _either(found, PERSON_IDENTIFIERS, "person__"),
+            household=OuterRef("pk"),
+        )
+        households = households.filter(Exists(holds))
+        persons = Person.objects.filter(_either(found, PERSON_IDENTIFIERS))
+    in_scope = Exists(memberships.filter(person=OuterRef("pk")))
+    return Search(
+        households=lambda: households.order_by("rsu_id"),
+        persons=lambda: persons.filter(in_scope).order_by(*PERSON_ORDER),
+    )
+
+
+def household_list(
+    *, user: object, query: str = "", region: str = "", commune: str = ""
+) -> QuerySet[Household]:
+    """The households of `registry_search` (for a name, those of at most NAME_MATCHES persons)."""
+    return registry_search(user=user, query=query, region=region, commune=commune).households
 
 
 def person_list(*, user: object, query: str) -> QuerySet[Person]:
-    """Current members of households in scope matching an identifier or a name."""
-    if not access.has_action(user, VIEW_PERSON) or not query.strip():
-        return Person.objects.none()
-    households = household_list(user=user, query=query).values("pk")
-    by_household = _either(identifiers_of(query), HOUSEHOLD_IDENTIFIERS) is not None
-    condition = Q() if by_household else _person_condition(query.strip())
-    in_scope = Membership.objects.filter(
-        _open_memberships(), person=OuterRef("pk"), household__in=households
-    )
-    return (
-        Person.objects.filter(condition)
-        .filter(Exists(in_scope))
-        .order_by("last_name_lat", "first_name_lat", "rnp_id")
-    )
+    """The persons of `registry_search`: current members of households in scope (none without
+    the right to view persons)."""
+    return registry_search(user=user, query=query).persons
 
 
 @dataclass(frozen=True)

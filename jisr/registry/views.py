@@ -21,6 +21,7 @@ from jisr.core.errors import DomainError, NotFound
 from jisr.geo.models import Commune
 from jisr.registry import forms as f
 from jisr.registry import selectors, services
+from jisr.registry.errors import NameTooShort
 from jisr.registry.models import Household, Person
 
 PERSONS_SHOWN = 20
@@ -30,14 +31,19 @@ PERSONS_SHOWN = 20
 def household_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     region = request.GET.get("region", "")
-    households = selectors.household_list(user=request.user, query=query, region=region)
-    page = Paginator(households, 25).get_page(request.GET.get("page"))
+    refused = None
+    try:
+        search = selectors.registry_search(user=request.user, query=query, region=region)
+    except NameTooShort as error:
+        refused = error.text
+        search = selectors.Search()  # nothing found
+    page = Paginator(search.households, 25).get_page(request.GET.get("page"))
     # A list shows identifiers and places, no names; still, record who looked at which households.
     audit.read_many(
         actor=request.user, action="registry.household_listed", targets=page.object_list
     )
     # The persons the search text names (first page only: a longer list means a vaguer search).
-    persons = list(selectors.person_list(user=request.user, query=query)[: PERSONS_SHOWN + 1])
+    persons = list(search.persons[: PERSONS_SHOWN + 1])
     audit.read_many(
         actor=request.user, action="registry.person_listed", targets=persons[:PERSONS_SHOWN]
     )
@@ -48,6 +54,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "persons": persons[:PERSONS_SHOWN],
             "more_persons": len(persons) > PERSONS_SHOWN,
+            "refused": refused,
+            "complete": search.complete,
+            "name_matches": selectors.NAME_MATCHES,
             "query": query,
             "region": region,
             "query_string": urlencode({k: v for k, v in (("q", query), ("region", region)) if v}),

@@ -82,7 +82,11 @@ def household_list(
     limit: int = 50,
     offset: int = 0,
 ) -> list[HouseholdSummary]:
-    """Search households in your scope: RSU id, RNP id, CNIE, phone, a member's name, a place."""
+    """Search households in your scope: RSU id, RNP id, CNIE, phone, a member's name, a place.
+
+    By name, the best matches first, among at most 200 matching persons (a name with no word of
+    three letters or more is a 422 `name_too_short`); otherwise in RSU id order.
+    """
     limit = max(1, min(limit, 500))
     rows = selectors.household_list(
         user=api_user(request), query=q, region=region, commune=commune
@@ -208,7 +212,11 @@ def contact_update(request: HttpRequest, rsu_id: str, body: ContactIn) -> Househ
 
 @router.get("/persons/", response=list[PersonOut])
 def person_list(request: HttpRequest, q: str, limit: int = 50, offset: int = 0) -> list[PersonOut]:
-    """Find persons in your scope by RNP id, CNIE or name (Arabic or Latin, variant-insensitive)."""
+    """Find persons in your scope by RNP id, CNIE or name (Arabic or Latin, variant-insensitive).
+
+    By name, the best matches first, at most 200 (a name with no word of three letters or more is
+    a 422 `name_too_short`); by identifier, in name order.
+    """
     limit = max(1, min(limit, 500))
     persons = list(selectors.person_list(user=api_user(request), query=q)[offset : offset + limit])
     from jisr.core import audit

@@ -184,3 +184,28 @@ def test_openapi_lists_the_registry_writes(db: Any) -> None:
 def test_search_is_scoped(family: dict[str, Any], make_user: Callable[..., Any]) -> None:
     oriental = make_user(Role.SOCIAL_WORKER, regions=["02"])
     assert client_for(oriental).get("/api/v1/registry/persons/", {"q": "Fatima"}).json() == []
+
+
+def test_a_search_with_no_word_to_look_up_is_a_422(family: dict[str, Any], worker: Any) -> None:
+    api = client_for(worker)
+    for path in ("/api/v1/registry/households/", "/api/v1/registry/persons/"):
+        response = api.get(path, {"q": "Al"})
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "name_too_short"
+
+
+def test_persons_by_name_come_best_first_and_page_with_offset(
+    family: dict[str, Any], worker: Any
+) -> None:
+    from jisr.registry.services._common import name_keys_set
+
+    for person in (family["father"], family["mother"], family["son"]):
+        name_keys_set(person)
+        person.save()
+    api = client_for(worker)
+    found = api.get("/api/v1/registry/persons/", {"q": "Alaoui"}).json()
+    # The shortest names first ("ahmad alaui" and "iusaf alaui", then "fatima alaui"), equal
+    # ranks in name order.
+    assert [p["first_name_lat"] for p in found] == ["Ahmed", "Youssef", "Fatima"]
+    second = api.get("/api/v1/registry/persons/", {"q": "Alaoui", "limit": "1", "offset": "1"})
+    assert [p["first_name_lat"] for p in second.json()] == ["Youssef"]

@@ -144,3 +144,38 @@ def test_search_page_finds_by_arabic_name_without_diacritics(
         person.save()
     page = logged_in(worker).get("/households/", {"q": "فاطمه العلوى"})
     assert [h.rsu_id for h in page.context["page"]] == [family["household"].rsu_id]
+
+
+def test_search_page_refuses_a_name_too_short_in_the_users_language(
+    family: dict[str, Any], worker: Any
+) -> None:
+    for language, text in (
+        ("en", "at least one word of three letters"),
+        ("fr", "au moins un mot de trois lettres"),
+        ("ar", "ثلاثة أحرف"),
+    ):
+        response = logged_in(worker, language).get("/households/", {"q": "Al"})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert 'id="search-refused"' in page
+        assert text in page, language
+        assert list(response.context["page"]) == []
+
+
+def test_search_page_says_when_a_name_matches_more_than_it_considers(
+    family: dict[str, Any], worker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jisr.registry import _name_search
+    from jisr.registry.services._common import name_keys_set
+
+    for person in (family["father"], family["mother"], family["son"]):
+        name_keys_set(person)
+        person.save()
+    client = logged_in(worker)
+    page = client.get("/households/", {"q": "Alaoui"})
+    assert 'id="search-incomplete"' not in page.content.decode()
+    monkeypatch.setattr(_name_search, "NAME_MATCHES", 2)
+    page = client.get("/households/", {"q": "Alaoui"})
+    assert 'id="search-incomplete"' in page.content.decode()
+    assert [h.rsu_id for h in page.context["page"]] == [family["household"].rsu_id]
+    assert page.context["page"].paginator.count == 1
