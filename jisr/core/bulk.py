@@ -46,6 +46,12 @@ def execute(sql: str, params: Sequence[Any] = ()) -> int:
         return int(cursor.rowcount)
 
 
+def rows(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def scalar(sql: str, params: Sequence[Any] = ()) -> Any:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -72,7 +72,7 @@ def _deferrable(tables: Sequence[str]) -> Deferred:
     names = ", ".join(f"'{table}'::regclass" for table in tables)
     constraints = [
         (str(table), str(name), str(definition))
-        for table, name, definition in _rows(
+        for table, name, definition in db.rows(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "  # noqa: S608
             f"FROM pg_constraint WHERE conrelid IN ({names}) AND contype IN ('u', 'f', 'x') "
             "ORDER BY contype DESC, conname"  # unique ('u') before foreign keys ('f')
@@ -80,7 +80,7 @@ def _deferrable(tables: Sequence[str]) -> Deferred:
     ]
     indexes = [
         str(definition)
-        for (definition,) in _rows(
+        for (definition,) in db.rows(
             "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "  # noqa: S608
             f"WHERE i.indrelid IN ({names}) AND NOT i.indisprimary AND NOT EXISTS "
             "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
@@ -88,14 +88,6 @@ def _deferrable(tables: Sequence[str]) -> Deferred:
         )
     ]
     return Deferred(constraints=constraints, indexes=indexes)
-
-
-def _rows(sql: str) -> list[tuple[object, ...]]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return list(cursor.fetchall())
 
 
 def _index_name(definition: str) -> str:
