@@ -177,6 +177,11 @@ class Calc:
     def members_sum(self, name: str) -> pl.Series:
         return self._aggregate(name, "sum")
 
+    def members_sum_if(self, name: str, condition: str) -> pl.Expr:
+        """The members' sum of `name` where the household's `condition` holds, else 0."""
+        total = self.members_sum(name)
+        return pl.when(self(condition)).then(pl.lit(total)).otherwise(0)
+
     def members_any(self, name: str) -> pl.Series:
         return self._aggregate(name, "any")
 

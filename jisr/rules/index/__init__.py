@@ -29,6 +29,7 @@ from jisr.rules.index.model import (
     IndexModel,
     MilieuCoefficients,
     household_features,
+    packaged,
 )
 from jisr.rules.index.population import Population, read_population
 
@@ -51,6 +52,7 @@ __all__ = [
     "evaluate_index",
     "fit_milieu",
     "household_features",
+    "packaged",
     "read_population",
 ]
 

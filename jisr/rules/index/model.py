@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -310,3 +311,10 @@ def _inputs(
         )
     people = composition(households, persons.select(PERSON_COLUMNS), as_of)
     return inputs(households, people)
+
+
+@cache
+def packaged() -> IndexModel:
+    """The packaged illustrative model, read once per process (every rules run computes the index,
+    and an explanation is one household: rereading the YAML each time would dominate it)."""
+    return IndexModel.load()

@@ -234,8 +234,7 @@ def _grants(system: System) -> None:
 
     @system.formula("asd_birth_grant", since=START)
     def birth_grant(c: Calc) -> pl.Expr:
-        total = c.members_sum("asd_birth_grant_person")
-        return pl.when(c("asd_eligible")).then(pl.lit(total)).otherwise(0)
+        return c.members_sum_if("asd_birth_grant_person", "asd_eligible")
 
     system.declare(
         "asd_school_grant_person",
@@ -274,8 +273,7 @@ def _grants(system: System) -> None:
 
     @system.formula("asd_school_grant", since=START)
     def school_grant(c: Calc) -> pl.Expr:
-        total = c.members_sum("asd_school_grant_person")
-        return pl.when(c("asd_eligible")).then(pl.lit(total)).otherwise(0)
+        return c.members_sum_if("asd_school_grant_person", "asd_eligible")
 
     system.declare(
         "asd_total",

@@ -93,5 +93,4 @@ def define(system: System) -> None:
 
     @system.formula("cnss_family_allowances", since=START)
     def allowances(c: Calc) -> pl.Expr:
-        total = c.members_sum("cnss_af_child_amount")
-        return pl.when(c("formal_family_allowances")).then(pl.lit(total)).otherwise(0)
+        return c.members_sum_if("cnss_af_child_amount", "formal_family_allowances")

@@ -69,8 +69,8 @@ def define(system: System) -> None:
 
     @system.formula("index")
     def index(c: Calc) -> pl.Series:
-        from jisr.rules.index import IndexModel  # the illustrative PMT model
+        from jisr.rules.index import packaged  # the illustrative PMT model
 
         households, persons = c.population()
-        index: pl.Series = IndexModel.load().predict(households, persons, as_of=c.day)
+        index: pl.Series = packaged().predict(households, persons, as_of=c.day)
         return index
