@@ -12,19 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from jisr.accounts.api import api_user
-from jisr.accounts.roles import RUN_RULES, RUN_SIMULATION, VIEW_DECISION
-from jisr.core import access, jobs
-from jisr.core.errors import AccessDenied, InvalidInput
-from jisr.programmes import selectors
+from jisr.core.errors import InvalidInput
+from jisr.programmes import selectors, services
 from jisr.programmes.models import EligibilityDecision, Programme
-from jisr.programmes.tasks import DECISIONS, SIMULATE
-from jisr.registry import selectors as registry_selectors
-from jisr.rules.explain import explain as rules_explain
-from jisr.rules.params import ParameterError, Parameters
-from jisr.rules.periods import Month
-from jisr.rules.population import InputError, from_json
-from jisr.rules.simulate import Reform
-from jisr.rules.variables import build
 
 router = Router(tags=["programmes"])
 # The explain contract (docs/rules.md): documented in OpenAPI, parsed by jisr.rules.population.
@@ -96,13 +86,6 @@ class RunIn(Schema):
     flagged_only: bool = False
 
 
-def _month(text: str) -> Month:
-    try:
-        return Month.parse(text)
-    except ValueError:
-        raise InvalidInput(_("Not a month (YYYY-MM): %s") % text, month=text) from None
-
-
 @router.get("/decisions/", response=list[DecisionOut])
 def decision_list(
     request: HttpRequest,
@@ -121,11 +104,8 @@ def decision_list(
 
 @router.get("/households/{rsu_id}/decisions", response=list[DecisionOut])
 def household_decisions(request: HttpRequest, rsu_id: str) -> list[DecisionOut]:
-    user = api_user(request)
-    household = registry_selectors.household_get(user=user, rsu_id=rsu_id).household
-    return [
-        DecisionOut.of(d) for d in selectors.household_decisions(user=user, household=household)
-    ]
+    decisions = selectors.household_decisions_read(user=api_user(request), rsu_id=rsu_id)
+    return [DecisionOut.of(d) for d in decisions]
 
 
 @router.get("/households/{rsu_id}/explain")
@@ -137,45 +117,24 @@ def household_explain(request: HttpRequest, rsu_id: str, month: str) -> dict[str
 @router.post("/explain", openapi_extra=EXPLAIN_BODY)
 def explain_posted(request: HttpRequest) -> dict[str, Any]:
     """Explain a household sent in the `jisr rules explain` JSON contract (nothing is stored)."""
-    user = api_user(request)
-    if not access.has_action(user, VIEW_DECISION):
-        raise AccessDenied(permission=VIEW_DECISION)
     try:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput(_("The body is not JSON."), field="body") from None
-    if not isinstance(body, dict):
-        raise InvalidInput(_("The body is not a JSON object."), field="body")
-    month = _month(str(body.get("month") or ""))
-    try:
-        households, persons = from_json(body)
-    except InputError as error:
-        raise InvalidInput(str(error), field=error.field) from None
-    return rules_explain(build(), Parameters.load(), month, households, persons)
+    return selectors.posted_explain(user=api_user(request), data=body)
 
 
 @router.post("/simulations", response={202: JobOut})
 def simulation_start(request: HttpRequest, body: SimulationIn) -> Status[JobOut]:
-    user = api_user(request)
-    if not access.has_action(user, RUN_SIMULATION) or not access.user_scope(user).national:
-        raise AccessDenied(permission=RUN_SIMULATION)
-    _month(body.month)
-    try:
-        Reform.parse(body.reform)
-    except ParameterError as error:
-        raise InvalidInput(str(error), field="reform") from None
-    job = jobs.enqueue(
-        kind=SIMULATE, params={"month": body.month, "reform": body.reform}, actor=user
+    job = services.simulation_request(
+        actor=api_user(request), month=body.month, reform_text=body.reform
     )
     return Status(202, JobOut(job_id=job.pk, kind=job.kind))
 
 
 @router.post("/runs", response={202: JobOut})
 def run_start(request: HttpRequest, body: RunIn) -> Status[JobOut]:
-    user = api_user(request)
-    if not access.has_action(user, RUN_RULES) or not access.user_scope(user).national:
-        raise AccessDenied(permission=RUN_RULES)
-    _month(body.month)
-    params: dict[str, Any] = {"month": body.month, "flagged": body.flagged_only}
-    job = jobs.enqueue(kind=DECISIONS, params=params, actor=user)
+    job = services.decisions_request(
+        actor=api_user(request), month=body.month, flagged_only=body.flagged_only
+    )
     return Status(202, JobOut(job_id=job.pk, kind=job.kind))

@@ -17,6 +17,7 @@ from jisr.registry.models import Household
 from jisr.rules.explain import explain
 from jisr.rules.params import Parameters
 from jisr.rules.periods import Month
+from jisr.rules.population import InputError, from_json
 from jisr.rules.variables import build
 
 
@@ -25,10 +26,31 @@ def _require_decisions(user: object) -> None:
         raise AccessDenied(permission=VIEW_DECISION)
 
 
+def month_parse(text: str) -> Month:
+    """`YYYY-MM` → Month, or InvalidInput naming it."""
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise InvalidInput(_("Not a month (YYYY-MM): %s") % text, month=text) from None
+
+
+def _household_read(user: object, rsu_id: str) -> Household:
+    """The household in the user's scope (NotFound outside), its read audited."""
+    household = registry_selectors.household_in_scope(user=user, rsu_id=rsu_id)
+    audit.read(actor=user, action="registry.household_viewed", target=household)
+    return household
+
+
 def household_decisions(*, user: object, household: Household) -> QuerySet[EligibilityDecision]:
     """The decisions of a household the caller has already been allowed to see."""
     _require_decisions(user)
     return EligibilityDecision.objects.filter(household=household).order_by("-month", "programme")
+
+
+def household_decisions_read(*, user: object, rsu_id: str) -> QuerySet[EligibilityDecision]:
+    """A household's decisions by its RSU id (scoped, audited)."""
+    _require_decisions(user)
+    return household_decisions(user=user, household=_household_read(user, rsu_id))
 
 
 def decision_list(
@@ -52,14 +74,25 @@ def decision_list(
 def household_explain(*, user: object, rsu_id: str, month: str) -> dict[str, Any]:
     """Explain a registry household's month from its current data (scoped: NotFound outside)."""
     _require_decisions(user)
-    try:
-        period = Month.parse(month)
-    except ValueError as error:
-        raise InvalidInput(_("Not a month (YYYY-MM): %s") % month, month=month) from error
-    detail = registry_selectors.household_get(user=user, rsu_id=rsu_id)  # scoped and audited
-    households, persons = snapshot.households_on(period.reference_day, [detail.household.pk])
+    period = month_parse(month)
+    household = _household_read(user, rsu_id)
+    households, persons = snapshot.households_on(period.reference_day, [household.pk])
     if not households.height or not persons.height:
         raise InvalidInput(_("This household has no members to assess."), household=rsu_id)
     result = explain(build(), Parameters.load(), period, households, persons)
-    audit.read(actor=user, action="programmes.household_explained", target=detail.household)
+    audit.read(actor=user, action="programmes.household_explained", target=household)
     return result
+
+
+def posted_explain(*, user: object, data: Any) -> dict[str, Any]:
+    """Explain a household given in the `jisr rules explain` JSON contract (nothing stored, no
+    registry record read)."""
+    _require_decisions(user)
+    if not isinstance(data, dict):
+        raise InvalidInput(_("The body is not a JSON object."), field="body")
+    month = month_parse(str(data.get("month") or ""))
+    try:
+        households, persons = from_json(data)
+    except InputError as error:
+        raise InvalidInput(str(error), field=error.field) from None
+    return explain(build(), Parameters.load(), month, households, persons)

@@ -19,20 +19,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jisr.core import audit, bulk
+from jisr.accounts.roles import RUN_RULES, RUN_SIMULATION
+from jisr.core import access, audit, bulk, jobs
 from jisr.core.audit import Actor
+from jisr.core.errors import AccessDenied, InvalidInput
 from jisr.core.jobs import Progress
+from jisr.core.models import Job
 from jisr.programmes.models import Programme
+from jisr.programmes.selectors import month_parse
 from jisr.registry import services as registry_services
 from jisr.registry import snapshot
 from jisr.rules import batch
 from jisr.rules.explain import explain
-from jisr.rules.params import Parameters
+from jisr.rules.index import packaged
+from jisr.rules.params import ParameterError, Parameters
 from jisr.rules.periods import Month
 from jisr.rules.simulate import Reform, compare, write
 from jisr.rules.variables import build
 
 TABLE = "programmes_eligibilitydecision"
+# The background jobs (handlers in `tasks`).
+DECISIONS = "programmes.decisions"
+SIMULATE = "programmes.simulate"
 # programme → (eligibility column, amount column or None) of the engine's results
 PROGRAMME_RESULTS: dict[str, tuple[str, str | None]] = {
     Programme.ASD: ("asd_eligible", "asd_total"),
@@ -57,13 +65,8 @@ class RunSummary:
 
 
 def model_name() -> str:
-    try:
-        from jisr.rules.index import IndexModel
-
-        model = IndexModel.load()
-        return f"{getattr(model, 'name', 'pmt')}:{getattr(model, 'version', '')}"[:64]
-    except ImportError:  # pragma: no cover - the model ships with jisr.rules
-        return "pmt"
+    model = packaged()
+    return f"{model.name}:{model.version}"[:64]
 
 
 def _decision_rows(
@@ -214,3 +217,28 @@ def simulation_run(
         "summary": comparison.summary.row(0, named=True),
         "files": files,
     }
+
+
+def _require_national(user: object, permission: str) -> None:
+    """Jobs over the whole registry need the permission and a national scope."""
+    if not access.has_action(user, permission) or not access.user_scope(user).national:
+        raise AccessDenied(permission=permission)
+
+
+def simulation_request(*, actor: Actor, month: str, reform_text: str) -> Job:
+    """Queue a reform simulation on the registry, once the month and the reform are checked."""
+    _require_national(actor, RUN_SIMULATION)
+    month_parse(month)
+    try:
+        Reform.parse(reform_text)
+    except ParameterError as error:
+        raise InvalidInput(str(error), field="reform") from None
+    return jobs.enqueue(kind=SIMULATE, params={"month": month, "reform": reform_text}, actor=actor)
+
+
+def decisions_request(*, actor: Actor, month: str, flagged_only: bool) -> Job:
+    """Queue the month's decisions for the registry (or only its flagged households)."""
+    _require_national(actor, RUN_RULES)
+    month_parse(month)
+    params = {"month": month, "flagged": flagged_only}
+    return jobs.enqueue(kind=DECISIONS, params=params, actor=actor)

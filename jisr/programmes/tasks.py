@@ -15,8 +15,7 @@ from jisr.programmes import services
 from jisr.registry.models import Household
 from jisr.rules.periods import Month
 
-DECISIONS = "programmes.decisions"
-SIMULATE = "programmes.simulate"
+DECISIONS, SIMULATE = services.DECISIONS, services.SIMULATE
 
 
 def _month(params: dict[str, Any]) -> Month:

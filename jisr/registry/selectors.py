@@ -32,6 +32,7 @@ from jisr.registry.models import (
     Membership,
     Person,
 )
+from jisr.rules.periods import age_on
 
 
 def _open_memberships(day: dt.date | None = None) -> Q:
@@ -222,8 +223,9 @@ class HouseholdDetail:
     pending_requests: list[ChangeRequest]
 
 
-def household_get(*, user: object, rsu_id: str) -> HouseholdDetail:
-    """One household, its current members, history and pending requests. Out of scope: NotFound."""
+def household_in_scope(*, user: object, rsu_id: str) -> Household:
+    """The household if the user may see it; NotFound otherwise (unknown or out of scope alike).
+    Not audited: the caller records the read of what it shows."""
     household = (
         Household.objects.select_related("commune", "region", "commune__province")
         .filter(rsu_id=rsu_id)
@@ -232,6 +234,12 @@ def household_get(*, user: object, rsu_id: str) -> HouseholdDetail:
     if household is None:
         raise NotFound()
     access.require(user, VIEW_HOUSEHOLD, household)
+    return household
+
+
+def household_get(*, user: object, rsu_id: str) -> HouseholdDetail:
+    """One household, its current members, history and pending requests. Out of scope: NotFound."""
+    household = household_in_scope(user=user, rsu_id=rsu_id)
     members = list(
         Membership.objects.filter(_open_memberships(), household=household)
         .select_related("person")
@@ -281,12 +289,6 @@ def person_get(*, user: object, rnp_id: str) -> tuple[Person, Household | None]:
     audit.read(actor=user, action="registry.person_viewed", target=person)
     current = membership.household if _current(membership, timezone.localdate()) else None
     return person, current
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Whole years between a birth date and a day (someone born on 29 February ages on 1 March)."""
-    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - before_birthday
 
 
 @dataclass(frozen=True)

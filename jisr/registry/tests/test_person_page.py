@@ -14,8 +14,8 @@ from jisr.accounts import services as accounts
 from jisr.accounts.roles import Role
 from jisr.core.models import AuditEvent, AuditKind
 from jisr.registry.models import EventKind, HouseholdEvent, Membership, Person
-from jisr.registry.selectors import age_on
 from jisr.registry.tests.factories import HouseholdFactory, MembershipFactory, PersonFactory
+from jisr.rules.periods import age_on
 
 pytestmark = pytest.mark.django_db
 
