@@ -32,6 +32,8 @@ MANAGE_USERS = "accounts.change_user"
 VIEW_DECISION = "programmes.view_eligibilitydecision"
 RUN_RULES = "programmes.run_rules"
 RUN_SIMULATION = "programmes.run_simulation"
+VIEW_ENROLMENT = "programmes.view_enrolment"
+MANAGE_ENROLMENT = "programmes.manage_enrolment"
 
 # Each role's permissions as "app_label.codename". Later apps add theirs here.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
@@ -50,16 +52,25 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         VIEW_HOUSEHOLD,
         VIEW_PERSON,
         VIEW_DECISION,
+        VIEW_ENROLMENT,
+        MANAGE_ENROLMENT,
         RUN_RULES,
         RUN_SIMULATION,
         "geo.view_region",
         "geo.view_commune",
     ),
-    Role.PAYMENT_OFFICER: (VIEW_HOUSEHOLD, VIEW_PERSON, VIEW_DECISION, "geo.view_region"),
+    Role.PAYMENT_OFFICER: (
+        VIEW_HOUSEHOLD,
+        VIEW_PERSON,
+        VIEW_DECISION,
+        VIEW_ENROLMENT,
+        "geo.view_region",
+    ),
     Role.SOCIAL_WORKER: (
         VIEW_HOUSEHOLD,
         VIEW_PERSON,
         VIEW_DECISION,
+        VIEW_ENROLMENT,
         CHANGE_HOUSEHOLD,
         "geo.view_region",
     ),
@@ -70,11 +81,19 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         APPROVE_CHANGE,
         REVIEW_DUPLICATES,
         VIEW_DECISION,
+        VIEW_ENROLMENT,
         "geo.view_region",
     ),
     # Partner staff see only what is referred to their organisation (casework), never the registry.
     Role.PARTNER_STAFF: ("geo.view_region",),
-    Role.AUDITOR: (VIEW_HOUSEHOLD, VIEW_PERSON, VIEW_DECISION, VIEW_AUDIT, "geo.view_region"),
+    Role.AUDITOR: (
+        VIEW_HOUSEHOLD,
+        VIEW_PERSON,
+        VIEW_DECISION,
+        VIEW_ENROLMENT,
+        VIEW_AUDIT,
+        "geo.view_region",
+    ),
 }
 
 

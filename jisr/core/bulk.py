@@ -6,6 +6,7 @@ loaded into temporary staging tables, then joined, inserted and updated with set
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +39,14 @@ def _sql_type(dtype: pl.DataType, *, json: bool) -> str:
     if isinstance(dtype, pl.Decimal):
         return f"numeric({dtype.precision or 38}, {dtype.scale})" if index == 0 else "text"
     return SQL_TYPES[dtype.base_type()][index]
+
+
+def timestamp(now: dt.datetime) -> str:
+    """A timestamp as staged text: ISO with its offset on PostgreSQL (cast to timestamptz), naive
+    UTC on SQLite (as Django stores it)."""
+    if postgres():
+        return now.isoformat()
+    return now.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
 def execute(sql: str, params: Sequence[Any] = ()) -> int:

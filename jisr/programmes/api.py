@@ -14,7 +14,7 @@ from ninja import Router, Schema, Status
 from jisr.accounts.api import api_user
 from jisr.core.errors import InvalidInput
 from jisr.programmes import selectors, services
-from jisr.programmes.models import EligibilityDecision, Programme
+from jisr.programmes.models import EligibilityDecision, Enrolment, Programme
 
 router = Router(tags=["programmes"])
 # The explain contract (docs/rules.md): documented in OpenAPI, parsed by jisr.rules.population.
@@ -69,6 +69,38 @@ class DecisionOut(Schema):
             parameters_version=decision.parameters_version,
             source=decision.source,
         )
+
+
+class EnrolmentOut(Schema):
+    id: int
+    household: str
+    programme: Programme
+    status: str
+    reason: str
+    start_month: str
+    status_since: str
+    last_month: str
+    beneficiary: str | None  # RNP id of the person paid
+    note: str
+
+    @classmethod
+    def of(cls, enrolment: Enrolment) -> EnrolmentOut:
+        return cls(
+            id=enrolment.pk,
+            household=enrolment.household.rsu_id,
+            programme=Programme(enrolment.programme),
+            status=enrolment.status,
+            reason=enrolment.reason,
+            start_month=enrolment.start_month,
+            status_since=enrolment.status_since,
+            last_month=enrolment.last_month,
+            beneficiary=enrolment.beneficiary.rnp_id if enrolment.beneficiary else None,
+            note=enrolment.note,
+        )
+
+
+class NoteIn(Schema):
+    note: str
 
 
 class JobOut(Schema):
@@ -138,3 +170,41 @@ def run_start(request: HttpRequest, body: RunIn) -> Status[JobOut]:
         actor=api_user(request), month=body.month, flagged_only=body.flagged_only
     )
     return Status(202, JobOut(job_id=job.pk, kind=job.kind))
+
+
+@router.get("/")
+def programme_summary(request: HttpRequest) -> list[dict[str, Any]]:
+    """Each programme's enrolled households in the caller's scope, by status and reason."""
+    return [
+        {k: v for k, v in entry.items() if k != "reasons"}
+        for entry in selectors.programme_summary(user=api_user(request))
+    ]
+
+
+@router.get("/households/{rsu_id}/enrolments", response=list[EnrolmentOut])
+def household_enrolments(request: HttpRequest, rsu_id: str) -> list[EnrolmentOut]:
+    enrolments = selectors.household_enrolments_read(user=api_user(request), rsu_id=rsu_id)
+    return [EnrolmentOut.of(e) for e in enrolments.select_related("household")]
+
+
+ENROLMENT_SERVICES = {
+    "suspend": services.enrolment_suspend,
+    "resume": services.enrolment_resume,
+    "end": services.enrolment_end,
+}
+
+
+@router.post("/enrolments/{enrolment_id}/{action}", response=EnrolmentOut)
+def enrolment_action(
+    request: HttpRequest, enrolment_id: int, action: str, body: NoteIn
+) -> EnrolmentOut:
+    """`suspend` (for an investigation), `resume` (lift it) or `end`; `note` says why."""
+    user = api_user(request)
+    enrolment = selectors.enrolment_get(user=user, enrolment_id=enrolment_id)
+    service = ENROLMENT_SERVICES.get(action)
+    if service is None:
+        raise InvalidInput(_("Unknown action: %s") % action, field="action")
+    changed = service(actor=user, enrolment=enrolment, note=body.note)
+    return EnrolmentOut.of(
+        Enrolment.objects.select_related("household", "beneficiary").get(pk=changed.pk)
+    )

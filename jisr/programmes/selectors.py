@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
-from jisr.accounts.roles import VIEW_DECISION
+from jisr.accounts.roles import VIEW_DECISION, VIEW_ENROLMENT
 from jisr.core import access, audit
-from jisr.core.errors import AccessDenied, InvalidInput
-from jisr.programmes.models import EligibilityDecision
+from jisr.core.errors import AccessDenied, InvalidInput, NotFound
+from jisr.programmes.models import (
+    EligibilityDecision,
+    Enrolment,
+    EnrolmentReason,
+    EnrolmentStatus,
+    Programme,
+)
 from jisr.registry import selectors as registry_selectors
 from jisr.registry import snapshot
 from jisr.registry.models import Household
@@ -96,3 +102,73 @@ def posted_explain(*, user: object, data: Any) -> dict[str, Any]:
     except InputError as error:
         raise InvalidInput(str(error), field=error.field) from None
     return explain(build(), Parameters.load(), month, households, persons)
+
+
+def _require_enrolments(user: object) -> None:
+    if not access.has_action(user, VIEW_ENROLMENT):
+        raise AccessDenied(permission=VIEW_ENROLMENT)
+
+
+def household_enrolments(*, user: object, household: Household) -> QuerySet[Enrolment]:
+    """The enrolments of a household the caller has already been allowed to see."""
+    _require_enrolments(user)
+    return Enrolment.objects.filter(household=household).select_related("beneficiary")
+
+
+def household_enrolments_read(*, user: object, rsu_id: str) -> QuerySet[Enrolment]:
+    """A household's enrolments by its RSU id (scoped, audited)."""
+    _require_enrolments(user)
+    return household_enrolments(user=user, household=_household_read(user, rsu_id))
+
+
+def enrolment_get(*, user: object, enrolment_id: int) -> Enrolment:
+    """One enrolment of a household in the caller's scope (NotFound otherwise)."""
+    _require_enrolments(user)
+    households = registry_selectors.household_list(user=user).values("pk")
+    found = (
+        Enrolment.objects.filter(pk=enrolment_id, household__in=households)
+        .select_related("household", "beneficiary")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def programme_summary(*, user: object) -> list[dict[str, Any]]:
+    """Per programme: enrolled households in the caller's scope by status and reason."""
+    _require_enrolments(user)
+    households = registry_selectors.household_list(user=user).values("pk")
+    counts = (
+        Enrolment.objects.filter(household__in=households)
+        .values("programme", "status", "reason")
+        .annotate(households=Count("pk"))
+        .order_by()
+    )
+    summary: dict[str, dict[str, Any]] = {
+        str(p): {
+            "programme": str(p),
+            "label": str(p.label),
+            "total": 0,
+            "by_status": {},
+            "by_reason": {},
+        }
+        for p in Programme
+    }
+    for row in counts:
+        entry = summary[row["programme"]]
+        entry["total"] += row["households"]
+        entry["by_status"][row["status"]] = (
+            entry["by_status"].get(row["status"], 0) + row["households"]
+        )
+        if row["reason"]:
+            entry["by_reason"][row["reason"]] = row["households"]
+    for entry in summary.values():
+        entry["active"] = entry["by_status"].get(str(EnrolmentStatus.ACTIVE), 0)
+        entry["suspended"] = entry["by_status"].get(str(EnrolmentStatus.SUSPENDED), 0)
+        entry["ended"] = entry["by_status"].get(str(EnrolmentStatus.ENDED), 0)
+        entry["reasons"] = [
+            (str(EnrolmentReason(reason).label), count)
+            for reason, count in sorted(entry["by_reason"].items())
+        ]
+    return list(summary.values())

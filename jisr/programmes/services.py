@@ -19,13 +19,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jisr.accounts.roles import RUN_RULES, RUN_SIMULATION
+from jisr.accounts.roles import MANAGE_ENROLMENT, RUN_RULES, RUN_SIMULATION
 from jisr.core import access, audit, bulk, jobs
 from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, InvalidInput
 from jisr.core.jobs import Progress
 from jisr.core.models import Job
-from jisr.programmes.models import Programme
+from jisr.programmes import _enrolments
+from jisr.programmes.models import (
+    Enrolment,
+    EnrolmentReason,
+    EnrolmentStatus,
+    Programme,
+)
 from jisr.programmes.selectors import month_parse
 from jisr.registry import services as registry_services
 from jisr.registry import snapshot
@@ -59,6 +65,7 @@ class RunSummary:
     asd_eligible: int
     asd_amount: str
     parameters_version: str
+    enrolments_changed: int
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -98,15 +105,9 @@ def _decision_rows(
     return rows.with_columns(
         month=pl.lit(str(month)),
         parameters_version=pl.lit(version),
-        computed_at=pl.lit(_timestamp(now)),
+        computed_at=pl.lit(bulk.timestamp(now)),
         source=pl.lit(source),
     )
-
-
-def _timestamp(now: dt.datetime) -> str:
-    if bulk.postgres():
-        return now.isoformat()
-    return now.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")  # as Django stores it
 
 
 def decisions_record(results: pl.DataFrame, month: Month, *, version: str, source: str) -> int:
@@ -182,6 +183,7 @@ def decisions_compute(
             model=model_name(),
             snapshot_at=snapshot_at,
         )
+        changed = enrolments_sync(results=results, month=month, household_ids=household_ids)
         summary = RunSummary(
             month=str(month),
             households=results.height,
@@ -189,11 +191,113 @@ def decisions_compute(
             asd_eligible=int(results["asd_eligible"].sum()),
             asd_amount=f"{int(results['asd_total'].sum()) / 100:.2f}",
             parameters_version=version,
+            enrolments_changed=changed,
         )
         audit.record(actor=actor, action="programmes.decisions_computed", after=summary.as_dict())
     if progress is not None:
         progress.set(households.height)
     return summary
+
+
+def enrolments_sync(
+    *, results: pl.DataFrame, month: Month, household_ids: Sequence[int] | None
+) -> int:
+    """Bring the enrolments of the households in `results` (engine results with `id`) up to
+    `month`'s decisions (rules in `_enrolments`); returns how many were created or changed."""
+    eligibility = results.select(
+        pl.col("id").alias("household"),
+        *(pl.col(column).alias(str(p)) for p, (column, _a) in PROGRAMME_RESULTS.items()),
+    )
+    day = month.reference_day
+    decided = _enrolments.decided_frame(eligibility, _enrolments.heads_on(day, household_ids), day)
+    existing = _enrolments.existing_for(household_ids)
+    return _enrolments.write(_enrolments.transitions(existing, decided, str(month)), timezone.now())
+
+
+def _enrolment_change(
+    *,
+    actor: Actor,
+    enrolment: Enrolment,
+    note: str,
+    allowed: bool,
+    refusal: str,
+    status: str,
+    reason: str,
+    action: str,
+) -> Enrolment:
+    access.require(actor, MANAGE_ENROLMENT, enrolment.household)
+    if not note.strip():
+        raise InvalidInput(_("Give the reason for this change."), field="note")
+    locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if not allowed:
+        raise InvalidInput(refusal, status=locked.status, reason=locked.reason)
+    before = {"status": locked.status, "reason": locked.reason}
+    locked.status, locked.reason, locked.note = status, reason, note.strip()
+    if (status, reason) != (before["status"], before["reason"]):
+        locked.status_since = locked.last_month
+    locked.updated_at = timezone.now()
+    locked.save()
+    audit.record(
+        actor=actor,
+        action=action,
+        target=locked.household,
+        before=before,
+        after={"programme": locked.programme, "status": status, "reason": reason},
+        reason=locked.note,
+    )
+    return locked
+
+
+@transaction.atomic(durable=True)
+def enrolment_suspend(*, actor: Actor, enrolment: Enrolment, note: str) -> Enrolment:
+    """Suspend an enrolment for an investigation: it holds, whatever the monthly decisions say,
+    until `enrolment_resume`."""
+    current = Enrolment.objects.get(pk=enrolment.pk)
+    return _enrolment_change(
+        actor=actor,
+        enrolment=current,
+        note=note,
+        allowed=current.status != EnrolmentStatus.ENDED
+        and current.reason != EnrolmentReason.INVESTIGATION,
+        refusal=_("This enrolment is ended or already under investigation."),
+        status=EnrolmentStatus.SUSPENDED,
+        reason=EnrolmentReason.INVESTIGATION,
+        action="programmes.enrolment_suspended",
+    )
+
+
+@transaction.atomic(durable=True)
+def enrolment_resume(*, actor: Actor, enrolment: Enrolment, note: str) -> Enrolment:
+    """Lift an investigation: the enrolment is active again (the next month's decision then
+    applies as usual)."""
+    current = Enrolment.objects.get(pk=enrolment.pk)
+    return _enrolment_change(
+        actor=actor,
+        enrolment=current,
+        note=note,
+        allowed=current.reason == EnrolmentReason.INVESTIGATION,
+        refusal=_("Only an enrolment suspended for an investigation can be resumed by hand."),
+        status=EnrolmentStatus.ACTIVE,
+        reason=EnrolmentReason.NONE,
+        action="programmes.enrolment_resumed",
+    )
+
+
+@transaction.atomic(durable=True)
+def enrolment_end(*, actor: Actor, enrolment: Enrolment, note: str) -> Enrolment:
+    """End an enrolment at the household's request (it restarts if the household is found
+    eligible again in a later month)."""
+    current = Enrolment.objects.get(pk=enrolment.pk)
+    return _enrolment_change(
+        actor=actor,
+        enrolment=current,
+        note=note,
+        allowed=current.status != EnrolmentStatus.ENDED,
+        refusal=_("This enrolment is already ended."),
+        status=EnrolmentStatus.ENDED,
+        reason=EnrolmentReason.REQUEST,
+        action="programmes.enrolment_ended",
+    )
 
 
 def simulation_run(

@@ -83,7 +83,7 @@ _PERSON_SQL = (
 )
 
 
-def _restricted(sql: str, column: str, ids: Sequence[int] | None) -> tuple[str, list[int]]:
+def restricted(sql: str, column: str, ids: Sequence[int] | None) -> tuple[str, list[int]]:
     if ids is None:
         return sql, []
     marks = ", ".join(["%s"] * len(ids)) or "NULL"
@@ -95,9 +95,9 @@ def households_on(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(households, persons) frames: active households (all, or `household_ids`) and the members
     they have on `day`. Households keep their database `id` column."""
-    sql, params = _restricted(_HOUSEHOLD_SQL, "h.id", household_ids)
+    sql, params = restricted(_HOUSEHOLD_SQL, "h.id", household_ids)
     households = query_frame(sql + " ORDER BY h.id", params, HOUSEHOLD_COLUMNS)
-    sql, ids = _restricted(_PERSON_SQL, "h.id", household_ids)
+    sql, ids = restricted(_PERSON_SQL, "h.id", household_ids)
     persons = query_frame(
         sql + " ORDER BY h.id, p.birth_date, p.id", [day, day, *ids], PERSON_COLUMNS
     )

@@ -13,6 +13,7 @@ from jisr.accounts.roles import (
     CHANGE_HOUSEHOLD,
     REVIEW_DUPLICATES,
     VIEW_AUDIT,
+    VIEW_ENROLMENT,
     VIEW_HOUSEHOLD,
 )
 from jisr.core import access
@@ -25,6 +26,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("home"), _("Home")))
         if access.can(user, VIEW_HOUSEHOLD):
             items.append((reverse("registry:household_list"), _("Households")))
+        if access.can(user, VIEW_ENROLMENT):
+            items.append((reverse("programmes:overview"), _("Programmes")))
         if access.can(user, CHANGE_HOUSEHOLD):
             items.append((reverse("registry:import_upload"), _("Import")))
         if access.can(user, APPROVE_CHANGE):

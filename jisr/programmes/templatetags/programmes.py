@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from jisr.accounts.roles import VIEW_DECISION
+from jisr.accounts.roles import MANAGE_ENROLMENT, VIEW_DECISION, VIEW_ENROLMENT
 from jisr.core import access
 from jisr.programmes import selectors
 
@@ -22,4 +22,14 @@ def household_decisions(context: dict[str, Any], household: Any) -> dict[str, An
     decisions = list(
         selectors.household_decisions(user=user, household=household)[: SHOWN_MONTHS * 3]
     )
-    return {"allowed": True, "household": household, "decisions": decisions}
+    enrolments = None
+    if access.has_action(user, VIEW_ENROLMENT):
+        enrolments = list(selectors.household_enrolments(user=user, household=household))
+    return {
+        "allowed": True,
+        "household": household,
+        "decisions": decisions,
+        "enrolments": enrolments,
+        "can_manage": access.can(user, MANAGE_ENROLMENT, household),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from jisr.accounts.roles import Role
 from jisr.registry.models import Household, Person
 from jisr.registry.tests.conftest import family, supervisor, worker
 
@@ -37,3 +39,8 @@ def assessed(family: dict[str, Any]) -> dict[str, Any]:
     )
     family["household"].refresh_from_db()
     return family
+
+
+@pytest.fixture
+def programme_manager(make_user: Callable[..., Any]) -> Any:
+    return make_user(Role.PROGRAMME_MANAGER, username="manager06", regions=["06"])

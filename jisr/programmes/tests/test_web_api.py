@@ -143,3 +143,64 @@ def test_simulations_and_runs_need_a_national_programme_manager(
     )
     assert refused.status_code == 422
     assert "no such parameter: asd.nope" in refused.json()["error"]["message"]
+
+
+@pytest.fixture
+def manager(make_user: Callable[..., Any]) -> Any:
+    return make_user(Role.PROGRAMME_MANAGER, username="manager06", regions=["06"])
+
+
+def test_household_page_shows_enrolments_and_a_manager_suspends_one(
+    decided: dict[str, Any], worker: Any, manager: Any
+) -> None:
+    household = decided["household"]
+    page = logged_in(worker).get(f"/households/{household.rsu_id}/").content.decode()
+    assert 'id="enrolments"' in page
+    assert "Suspend for investigation" not in page  # a social worker may not
+    enrolment = household.enrolments.get(programme="asd")
+    url = f"/programmes/enrolments/{enrolment.pk}/suspend/"
+    assert logged_in(worker).post(url, {"note": "x"}).status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.status == "active"  # refused, with a message on the page
+    client = logged_in(manager)
+    page = client.get(f"/households/{household.rsu_id}/").content.decode()
+    assert "Suspend for investigation" in page
+    response = client.post(url, {"note": "declared income doubtful"}, follow=True)
+    assert "Suspended for an investigation." in response.content.decode()
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.reason) == ("suspended", "investigation")
+    overview = client.get("/programmes/").content.decode()
+    assert "under investigation" in overview
+
+
+def test_api_enrolments_scoped_and_actions_checked(
+    decided: dict[str, Any], worker: Any, manager: Any, outsider: Any
+) -> None:
+    rsu = decided["household"].rsu_id
+    mine = client_for(worker).get(f"/api/v1/programmes/households/{rsu}/enrolments").json()
+    assert {(e["programme"], e["status"]) for e in mine} == {
+        ("asd", "active"),
+        ("amo_tadamon", "active"),
+    }
+    assert mine[0]["beneficiary"] == decided["father"].rnp_id
+    url = f"/api/v1/programmes/households/{rsu}/enrolments"
+    assert client_for(outsider).get(url).status_code == 404
+    asd = next(e for e in mine if e["programme"] == "asd")
+    action = f"/api/v1/programmes/enrolments/{asd['id']}/suspend"
+    assert (
+        client_for(worker).post(action, {"note": "x"}, content_type="application/json").status_code
+        == 403
+    )
+    assert (
+        client_for(outsider)
+        .post(action, {"note": "x"}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    done = client_for(manager).post(action, {"note": "tip-off"}, content_type="application/json")
+    assert done.status_code == 200
+    assert (done.json()["status"], done.json()["reason"]) == ("suspended", "investigation")
+    again = client_for(manager).post(action, {"note": "tip-off"}, content_type="application/json")
+    assert again.status_code == 422
+    summary = {p["programme"]: p for p in client_for(manager).get("/api/v1/programmes/").json()}
+    assert (summary["asd"]["suspended"], summary["amo_tadamon"]["active"]) == (1, 1)
