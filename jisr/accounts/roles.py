@@ -33,6 +33,12 @@ VIEW_DECISION = "programmes.view_eligibilitydecision"
 RUN_RULES = "programmes.run_rules"
 RUN_SIMULATION = "programmes.run_simulation"
 VIEW_ENROLMENT = "programmes.view_enrolment"
+VIEW_PAYMENTS = "payments.view_paymentcycle"
+COMPUTE_PAYROLL = "payments.compute_payroll"
+APPROVE_PAYROLL = "payments.approve_payroll"
+EXPORT_PAYMENTS = "payments.export_payments"
+RECONCILE_PAYMENTS = "payments.reconcile_payments"
+MANAGE_MANDATES = "payments.change_paymentmandate"
 MANAGE_ENROLMENT = "programmes.manage_enrolment"
 
 # Each role's permissions as "app_label.codename". Later apps add theirs here.
@@ -54,6 +60,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         VIEW_DECISION,
         VIEW_ENROLMENT,
         MANAGE_ENROLMENT,
+        VIEW_PAYMENTS,
         RUN_RULES,
         RUN_SIMULATION,
         "geo.view_region",
@@ -64,6 +71,12 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         VIEW_PERSON,
         VIEW_DECISION,
         VIEW_ENROLMENT,
+        VIEW_PAYMENTS,
+        COMPUTE_PAYROLL,
+        APPROVE_PAYROLL,
+        EXPORT_PAYMENTS,
+        RECONCILE_PAYMENTS,
+        MANAGE_MANDATES,
         "geo.view_region",
     ),
     Role.SOCIAL_WORKER: (
@@ -91,6 +104,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         VIEW_PERSON,
         VIEW_DECISION,
         VIEW_ENROLMENT,
+        VIEW_PAYMENTS,
         VIEW_AUDIT,
         "geo.view_region",
     ),

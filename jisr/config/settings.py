@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "jisr.geo",
     "jisr.registry",
     "jisr.programmes",
+    "jisr.payments",
     "jisr.dci",
     "jisr.web",
 ]

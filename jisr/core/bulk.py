@@ -15,6 +15,8 @@ from typing import Any
 import polars as pl
 from django.db import connection
 
+from jisr.core import faults
+
 # Staging column types: (PostgreSQL, SQLite). SQLite keeps Django's representations: dates as
 # ISO text, booleans as 0/1, decimals as numbers.
 SQL_TYPES: dict[type[pl.DataType] | pl.DataType, tuple[str, str]] = {
@@ -26,6 +28,7 @@ SQL_TYPES: dict[type[pl.DataType] | pl.DataType, tuple[str, str]] = {
     pl.Float64: ("double precision", "real"),
 }
 JSON_SQL = ("jsonb", "text")
+COPY_BLOCK = 1 << 20  # bytes sent to COPY per write
 
 
 def postgres() -> bool:
@@ -95,7 +98,10 @@ def _load(name: str, frame: pl.DataFrame) -> None:
             connection.cursor() as cursor,
             cursor.copy(f"COPY {name} ({quoted}) FROM STDIN WITH (FORMAT csv)") as copy,
         ):
-            copy.write(buffer.getbuffer())
+            data = buffer.getbuffer()
+            for start in range(0, len(data), COPY_BLOCK):
+                faults.point("bulk.copy")  # a crash in the middle of the COPY stream
+                copy.write(data[start : start + COPY_BLOCK])
         return
     text = frame.with_columns(
         pl.col(pl.Decimal).cast(pl.String), pl.col(pl.Date).dt.to_string("%Y-%m-%d")

@@ -1,0 +1,1 @@
+"""The payments' background jobs: payroll, export and reconciliation (each idempotent)."""

@@ -1,0 +1,124 @@
+"""A cycle's steps and every refusal: wrong role, wrong scope, same person approving, approving
+twice, a frozen payroll."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from jisr.accounts.roles import Role
+from jisr.core.errors import AccessDenied, InvalidInput
+from jisr.payments import services
+from jisr.payments.errors import SameApprover, WrongCycleStatus
+from jisr.payments.models import PaymentCycle, PayrollLine
+
+pytestmark = pytest.mark.django_db
+MONTH = "2026-03"
+
+
+def test_payroll_from_the_months_decisions(decided: dict[str, Any], maker: Any) -> None:
+    cycle = services.cycle_create(actor=maker, programme="asd", month=MONTH)
+    summary = services.payroll_compute(actor=maker, cycle_id=cycle.pk)
+    assert (summary.lines, summary.payable, summary.withheld, summary.total) == (
+        1, 1, 0, "500.00",
+    )  # fmt: skip
+    line = PayrollLine.objects.get(cycle=cycle)
+    household, father = decided["household"], decided["father"]
+    assert line.reference == f"ASD202603-{household.pk:010d}"
+    assert (line.amount, line.base_amount, line.adjustments_amount) == (
+        Decimal("500.00"), Decimal("500.00"), Decimal("0.00"),
+    )  # fmt: skip
+    assert line.beneficiary == father
+    assert (line.method, line.provider, line.status) == ("cash", "cash_wallet_csv", "payable")
+    assert len(line.pickup_code) == 10
+    assert line.pickup_code.isdigit()
+    cycle.refresh_from_db()
+    assert (cycle.status, cycle.line_count, cycle.total_amount) == (
+        "computed", 1, Decimal("500.00"),
+    )  # fmt: skip
+
+
+def test_recomputing_before_approval_gives_the_same_payroll(
+    decided: dict[str, Any], maker: Any
+) -> None:
+    cycle = services.cycle_create(actor=maker, programme="asd", month=MONTH)
+    services.payroll_compute(actor=maker, cycle_id=cycle.pk)
+    first = services.payroll_hash(cycle.pk)
+    services.payroll_compute(actor=maker, cycle_id=cycle.pk)
+    assert services.payroll_hash(cycle.pk) == first
+    assert PayrollLine.objects.filter(cycle=cycle).count() == 1
+
+
+def test_maker_checker_and_the_steps_in_order(
+    decided: dict[str, Any], maker: Any, checker: Any
+) -> None:
+    cycle = services.cycle_create(actor=maker, programme="asd", month=MONTH)
+    with pytest.raises(WrongCycleStatus):  # nothing to approve yet
+        services.payroll_approve(actor=checker, cycle_id=cycle.pk)
+    services.payroll_compute(actor=maker, cycle_id=cycle.pk)
+    with pytest.raises(SameApprover):
+        services.payroll_approve(actor=maker, cycle_id=cycle.pk)
+    approved = services.payroll_approve(actor=checker, cycle_id=cycle.pk)
+    assert approved.status == "approved"
+    assert approved.payroll_hash == services.payroll_hash(cycle.pk)
+    with pytest.raises(WrongCycleStatus):  # approving twice
+        services.payroll_approve(actor=checker, cycle_id=cycle.pk)
+    with pytest.raises(WrongCycleStatus):  # an approved payroll is not recomputed
+        services.payroll_compute(actor=maker, cycle_id=cycle.pk)
+
+
+def test_the_database_refuses_a_second_approval_by_the_maker(
+    decided: dict[str, Any], maker: Any
+) -> None:
+    cycle = services.cycle_create(actor=maker, programme="asd", month=MONTH)
+    services.payroll_compute(actor=maker, cycle_id=cycle.pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaymentCycle.objects.filter(pk=cycle.pk).update(approved_by=maker)
+
+
+def test_roles_scopes_and_bad_requests(
+    decided: dict[str, Any], maker: Any, make_user: Callable[..., Any]
+) -> None:
+    regional = make_user(Role.PAYMENT_OFFICER, username="regional", regions=["06"])
+    manager = make_user(Role.PROGRAMME_MANAGER, username="pm", national=True)
+    for user in (regional, manager):
+        with pytest.raises(AccessDenied):
+            services.cycle_create(actor=user, programme="asd", month=MONTH)
+    with pytest.raises(InvalidInput):
+        services.cycle_create(actor=maker, programme="amo_tadamon", month=MONTH)
+    with pytest.raises(InvalidInput):
+        services.cycle_create(actor=maker, programme="asd", month="2026-13")
+    services.cycle_create(actor=maker, programme="asd", month=MONTH)
+    with pytest.raises(WrongCycleStatus):  # one cycle per programme and month
+        services.cycle_create(actor=maker, programme="asd", month=MONTH)
+
+
+def test_one_line_per_household_programme_and_month(decided: dict[str, Any], maker: Any) -> None:
+    cycle = services.cycle_create(actor=maker, programme="asd", month=MONTH)
+    services.payroll_compute(actor=maker, cycle_id=cycle.pk)
+    line = PayrollLine.objects.get(cycle=cycle)
+    line.pk, line.reference = None, "ASD-DUPLICATE"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        line.save()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_an_approved_payroll_is_frozen_by_the_database(
+    decided: dict[str, Any], maker: Any, checker: Any
+) -> None:
+    cycle = services.cycle_create(actor=maker, programme="asd", month=MONTH)
+    services.payroll_compute(actor=maker, cycle_id=cycle.pk)
+    services.payroll_approve(actor=checker, cycle_id=cycle.pk)
+    lines = PayrollLine.objects.filter(cycle=cycle)
+    for change in (
+        lambda: lines.update(amount=Decimal("900.00"), base_amount=Decimal("900.00")),
+        lambda: lines.update(rib="011780000012345678901234"),
+        lambda: lines.delete(),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            change()
+    assert lines.update(status="exported") == 1  # a status the provider reports may change
