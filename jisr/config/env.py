@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -53,6 +54,30 @@ class DciConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PaymentDebtor:
+    """The account payment orders are drawn on (JISR_PAYMENT_DEBTOR_NAME, _RIB, _BIC). The
+    defaults are illustrative, for the demo and tests; a deployment sets its own."""
+
+    name: str = "Tresorerie Generale du Royaume - ASD"
+    rib: str = "310810000100000000000123"
+    bic: str = "TGRMMAMR"
+
+
+def load_debtor(environ: Mapping[str, str]) -> PaymentDebtor:
+    default = PaymentDebtor()
+    name = environ.get("JISR_PAYMENT_DEBTOR_NAME", "").strip() or default.name
+    rib = "".join(environ.get("JISR_PAYMENT_DEBTOR_RIB", "").split()) or default.rib
+    bic = environ.get("JISR_PAYMENT_DEBTOR_BIC", "").strip().upper() or default.bic
+    if not (len(rib) == 24 and rib.isdigit() and int(rib) % 97 == 0):
+        raise ConfigurationError("JISR_PAYMENT_DEBTOR_RIB must be a 24-digit RIB whose key checks")
+    if not re.fullmatch(r"[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?", bic):
+        raise ConfigurationError("JISR_PAYMENT_DEBTOR_BIC must be a BIC (8 or 11 characters)")
+    if not 0 < len(name) <= 140:
+        raise ConfigurationError("JISR_PAYMENT_DEBTOR_NAME must be 1 to 140 characters")
+    return PaymentDebtor(name=name, rib=rib, bic=bic)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     database_url: str
     embedded: bool
@@ -63,6 +88,7 @@ class Config:
     insecure_http: bool
     log_level: str
     dci: DciConfig = field(default_factory=DciConfig)
+    payment_debtor: PaymentDebtor = field(default_factory=PaymentDebtor)
 
 
 def parse_bool(name: str, raw: str | None, *, default: bool) -> bool:
@@ -236,4 +262,5 @@ def load(environ: Mapping[str, str], *, cwd: Path | None = None) -> Config:
         insecure_http=insecure_http,
         log_level=log_level,
         dci=load_dci(environ),
+        payment_debtor=load_debtor(environ),
     )

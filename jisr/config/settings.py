@@ -114,6 +114,9 @@ JISR_LOCKOUT_THRESHOLD = 5
 JISR_LOCKOUT_WINDOW_SECONDS = 15 * 60
 JISR_LOCKOUT_SECONDS = 15 * 60
 
+# The account payment orders are drawn on (docs/payments.md).
+JISR_PAYMENT_DEBTOR = CONFIG.payment_debtor
+
 # DCI interoperability (docs/dci.md), read through jisr.dci.conf.
 JISR_DCI_RECEIVER_ID = CONFIG.dci.receiver_id
 JISR_DCI_MAX_PAGE_SIZE = CONFIG.dci.max_page_size

@@ -99,9 +99,15 @@ def fetch(cycle_id: int, programme: str, month: str) -> Inputs:
         {"overpayment": i64, "household": i64, "remaining": i64},
     )
     return Inputs(
-        decisions, enrolments, beneficiaries, mandates, households, pending, withheld,
+        decisions,
+        enrolments,
+        beneficiaries,
+        mandates,
+        households,
+        pending,
+        withheld,
         overpayments,
-    )  # fmt: skip
+    )
 
 
 def pickup_codes(references: pl.Series, key: bytes) -> pl.Series:
@@ -300,10 +306,20 @@ def persist(
         pl.lit(month).alias("month"),
         "reference",
         pl.col("beneficiary").alias("beneficiary_id"),
-        "beneficiary_name", "beneficiary_cnie", "region_code", "base_amount",
-        "adjustments_amount", "amount", "method", "provider", "rib", "phone", "pickup_code",
-        "status", "reason",
-    )  # fmt: skip
+        "beneficiary_name",
+        "beneficiary_cnie",
+        "region_code",
+        "base_amount",
+        "adjustments_amount",
+        "amount",
+        "method",
+        "provider",
+        "rib",
+        "phone",
+        "pickup_code",
+        "status",
+        "reason",
+    )
     names = ", ".join(lines.columns)
     with bulk.staged("jisr_payroll_lines", lines) as stage:
         faults.point("payroll.staged")
@@ -315,10 +331,14 @@ def persist(
     adjustments = computed.adjustments.with_columns(_money("amount")).select(
         pl.col("household").alias("household_id"),
         pl.lit(programme).alias("programme"),
-        "kind", "amount", "reason", pl.col("source_line").alias("source_line_id"),
-        pl.col("overpayment").alias("overpayment_id"), "reference",
+        "kind",
+        "amount",
+        "reason",
+        pl.col("source_line").alias("source_line_id"),
+        pl.col("overpayment").alias("overpayment_id"),
+        "reference",
         pl.lit(bulk.timestamp(now)).alias("created_at"),
-    )  # fmt: skip
+    )
     created = "CAST(s.created_at AS timestamptz)" if bulk.postgres() else "s.created_at"
     with bulk.staged("jisr_payroll_adjustments", adjustments) as stage:
         bulk.execute(

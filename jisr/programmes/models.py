@@ -65,12 +65,13 @@ class EnrolmentReason(models.TextChoices):
     BENEFICIARY_DECEASED = "beneficiary_deceased", _("the beneficiary has died")
     NO_BENEFICIARY = "no_beneficiary", _("no head of household to pay")
     INVESTIGATION = "investigation", _("under investigation")
+    UNCLAIMED = "unclaimed", _("payments repeatedly unclaimed")
     REQUEST = "request", _("at the household's request")
     HOUSEHOLD_CLOSED = "household_closed", _("the household is closed")
 
 
 # Suspensions the monthly decisions neither set nor lift: only a person can (with a reason).
-MANUAL_REASONS = (EnrolmentReason.INVESTIGATION,)
+MANUAL_REASONS = (EnrolmentReason.INVESTIGATION, EnrolmentReason.UNCLAIMED)
 
 
 class Enrolment(models.Model):

@@ -27,6 +27,7 @@ from jisr.core.jobs import Progress
 from jisr.core.models import Job
 from jisr.programmes import _enrolments
 from jisr.programmes.models import (
+    MANUAL_REASONS,
     Enrolment,
     EnrolmentReason,
     EnrolmentStatus,
@@ -114,9 +115,17 @@ def decisions_record(results: pl.DataFrame, month: Month, *, version: str, sourc
     """Upsert the decisions of `results` for `month` (replacing the month's earlier ones)."""
     rows = _decision_rows(results, month, version, source, timezone.now())
     names = [
-        "household_id", "programme", "month", "eligible", "amount", "index_used",
-        "parameters_version", "trace", "computed_at", "source",
-    ]  # fmt: skip
+        "household_id",
+        "programme",
+        "month",
+        "eligible",
+        "amount",
+        "index_used",
+        "parameters_version",
+        "trace",
+        "computed_at",
+        "source",
+    ]
     updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names[3:])
     cast = "CAST(computed_at AS timestamptz)" if bulk.postgres() else "computed_at"
     columns = ", ".join(f'"{n}"' for n in names)
@@ -268,15 +277,18 @@ def enrolment_suspend(*, actor: Actor, enrolment: Enrolment, note: str) -> Enrol
 
 @transaction.atomic(durable=True)
 def enrolment_resume(*, actor: Actor, enrolment: Enrolment, note: str) -> Enrolment:
-    """Lift an investigation: the enrolment is active again (the next month's decision then
-    applies as usual)."""
+    """Lift a suspension only a person lifts (an investigation, payments left unclaimed): the
+    enrolment is active again (the next month's decision then applies as usual)."""
     current = Enrolment.objects.get(pk=enrolment.pk)
     return _enrolment_change(
         actor=actor,
         enrolment=current,
         note=note,
-        allowed=current.reason == EnrolmentReason.INVESTIGATION,
-        refusal=_("Only an enrolment suspended for an investigation can be resumed by hand."),
+        allowed=current.reason in MANUAL_REASONS,
+        refusal=_(
+            "Only an enrolment suspended for an investigation or unclaimed payments can be "
+            "resumed by hand."
+        ),
         status=EnrolmentStatus.ACTIVE,
         reason=EnrolmentReason.NONE,
         action="programmes.enrolment_resumed",
@@ -298,6 +310,32 @@ def enrolment_end(*, actor: Actor, enrolment: Enrolment, note: str) -> Enrolment
         reason=EnrolmentReason.REQUEST,
         action="programmes.enrolment_ended",
     )
+
+
+def enrolments_suspend_unclaimed(
+    *, household_ids: Sequence[int], programme: str, month: str, actor: Actor
+) -> int:
+    """Suspend the active enrolments of households whose payments went unclaimed month after
+    month (payments reconciles the returns and decides who): held until a person resumes them,
+    after a visit. Called inside the reconciliation's transaction."""
+    if not household_ids:
+        return 0
+    changed = Enrolment.objects.filter(
+        household_id__in=household_ids, programme=programme, status=EnrolmentStatus.ACTIVE
+    ).update(
+        status=EnrolmentStatus.SUSPENDED,
+        reason=EnrolmentReason.UNCLAIMED,
+        status_since=month,
+        note=_("Payments unclaimed several months in a row: visit the household."),
+        updated_at=timezone.now(),
+    )
+    if changed:
+        audit.record(
+            actor=actor,
+            action="programmes.enrolments_suspended_unclaimed",
+            after={"programme": programme, "month": month, "households": changed},
+        )
+    return changed
 
 
 def simulation_run(

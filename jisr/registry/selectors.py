@@ -270,6 +270,12 @@ def _locating_membership(person: Person) -> Membership | None:
     return current or memberships.order_by("-start", "-pk").first()
 
 
+def person_household(person: Person) -> Household | None:
+    """The household that places a person for access checks (see `_locating_membership`)."""
+    membership = _locating_membership(person)
+    return membership.household if membership is not None else None
+
+
 def _person_in_scope(*, user: object, rnp_id: str) -> tuple[Person, Membership]:
     person = Person.objects.filter(rnp_id=rnp_id).select_related("merged_into").first()
     membership = _locating_membership(person) if person is not None else None

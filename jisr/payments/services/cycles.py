@@ -32,7 +32,10 @@ PAYING = (Programme.ASD,)
 
 
 def require_national(user: Actor, permission: str) -> None:
-    """Cycle actions reach the whole country: the permission and a national scope."""
+    """Cycle actions reach the whole country: the permission and a national scope. `None` is the
+    system: the `jisr payments` command run by an operator on the server, or a job it queued."""
+    if user is None:
+        return
     if not access.has_action(user, permission) or not access.user_scope(user).national:
         raise AccessDenied(permission=permission)
 
@@ -42,7 +45,7 @@ def user_id(actor: Actor) -> int | None:
     return getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
 
 
-def _locked(cycle_id: int, *expected: CycleStatus) -> PaymentCycle:
+def locked(cycle_id: int, *expected: CycleStatus) -> PaymentCycle:
     cycle = PaymentCycle.objects.select_for_update().filter(pk=cycle_id).first()
     if cycle is None:
         raise InvalidInput(_("No payment cycle %s.") % cycle_id, cycle=cycle_id)
@@ -75,8 +78,12 @@ def cycle_create(*, actor: Actor, programme: str, month: str) -> PaymentCycle:
             _("There is already a %(programme)s cycle for %(month)s.")
             % {"programme": programme, "month": month}
         ) from None
-    audit.record(actor=actor, action="payments.cycle_created", target=cycle,
-                 after={"programme": programme, "month": month})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="payments.cycle_created",
+        target=cycle,
+        after={"programme": programme, "month": month},
+    )
     return cycle
 
 
@@ -113,7 +120,7 @@ def payroll_compute(
     enrolments, the beneficiaries' mandates and the pending adjustments. One transaction: a
     crash leaves the cycle as it was, a rerun writes the same payroll."""
     require_national(actor, COMPUTE_PAYROLL)
-    cycle = _locked(cycle_id, CycleStatus.DRAFT, CycleStatus.COMPUTED)
+    cycle = locked(cycle_id, CycleStatus.DRAFT, CycleStatus.COMPUTED)
     if progress is not None:
         progress.stage(_("reading decisions and enrolments"))
     _clear(cycle)
@@ -147,8 +154,9 @@ def payroll_compute(
         withheld=lines.height - payable.height,
         total=str(cycle.total_amount),
     )
-    audit.record(actor=actor, action="payments.payroll_computed", target=cycle,
-                 after=summary.as_dict())  # fmt: skip
+    audit.record(
+        actor=actor, action="payments.payroll_computed", target=cycle, after=summary.as_dict()
+    )
     faults.point("payroll.before_commit")
     if progress is not None:
         progress.set(written)
@@ -185,18 +193,29 @@ def payroll_hash(cycle_id: int) -> str:
 @transaction.atomic(durable=True)
 def payroll_approve(*, actor: Actor, cycle_id: int) -> PaymentCycle:
     """Approve a computed payroll: by a payment officer other than its maker; freezes it."""
+    if actor is None:  # the checker is always a person
+        raise AccessDenied(_("A payroll is approved by a named payment officer."))
     require_national(actor, APPROVE_PAYROLL)
-    cycle = _locked(cycle_id, CycleStatus.COMPUTED)
+    cycle = locked(cycle_id, CycleStatus.COMPUTED)
     if cycle.computed_by_id == user_id(actor):
         raise SameApprover()
     cycle.payroll_hash = payroll_hash(cycle.pk)
     cycle.status, cycle.approved_by_id, cycle.approved_at = (
-        CycleStatus.APPROVED, user_id(actor), timezone.now(),
-    )  # fmt: skip
+        CycleStatus.APPROVED,
+        user_id(actor),
+        timezone.now(),
+    )
     cycle.save()
-    audit.record(actor=actor, action="payments.payroll_approved", target=cycle,
-                 after={"hash": cycle.payroll_hash, "lines": cycle.line_count,
-                        "total": str(cycle.total_amount)})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="payments.payroll_approved",
+        target=cycle,
+        after={
+            "hash": cycle.payroll_hash,
+            "lines": cycle.line_count,
+            "total": str(cycle.total_amount),
+        },
+    )
     return cycle
 
 
@@ -204,7 +223,7 @@ def payroll_approve(*, actor: Actor, cycle_id: int) -> PaymentCycle:
 def cycle_close(*, actor: Actor, cycle_id: int) -> PaymentCycle:
     """Close a reconciled cycle: only when every line has a final status."""
     require_national(actor, RECONCILE_PAYMENTS)
-    cycle = _locked(cycle_id, CycleStatus.RECONCILED, CycleStatus.EXPORTED)
+    cycle = locked(cycle_id, CycleStatus.RECONCILED, CycleStatus.EXPORTED)
     open_lines = cycle.lines.exclude(status__in=FINAL_STATUSES).count()
     if open_lines:
         raise WrongCycleStatus(
@@ -213,8 +232,10 @@ def cycle_close(*, actor: Actor, cycle_id: int) -> PaymentCycle:
             open_lines=open_lines,
         )
     cycle.status, cycle.closed_by_id, cycle.closed_at = (
-        CycleStatus.CLOSED, user_id(actor), timezone.now(),
-    )  # fmt: skip
+        CycleStatus.CLOSED,
+        user_id(actor),
+        timezone.now(),
+    )
     cycle.save()
     audit.record(actor=actor, action="payments.cycle_closed", target=cycle)
     return cycle

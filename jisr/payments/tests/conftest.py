@@ -10,11 +10,11 @@ import pytest
 
 from jisr.accounts.roles import Role
 from jisr.programmes import services as programme_services
-from jisr.programmes.tests.conftest import assessed
+from jisr.programmes.tests.conftest import assessed, programme_manager
 from jisr.registry.tests.conftest import family, supervisor, worker
 from jisr.rules.periods import Month
 
-__all__ = ["assessed", "family", "supervisor", "worker"]
+__all__ = ["assessed", "family", "programme_manager", "supervisor", "worker"]
 MONTH = "2026-03"
 
 

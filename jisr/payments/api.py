@@ -1,0 +1,168 @@
+"""Payments API: cycles (create, payroll, approve, export, returns, close, summary), provider
+files, a household's payment history. Cycle actions are national; a household's history is
+scoped like the household and its read audited."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from jisr.accounts.api import api_user
+from jisr.payments import selectors, services
+from jisr.payments.models import PaymentCycle, PayrollLine
+
+router = Router(tags=["payments"])
+
+
+class CycleIn(Schema):
+    programme: str
+    month: str
+
+
+class CycleOut(Schema):
+    id: int
+    programme: str
+    month: str
+    status: str
+    line_count: int
+    total_amount: Decimal
+    payroll_hash: str
+
+    @classmethod
+    def of(cls, cycle: PaymentCycle) -> CycleOut:
+        return cls(
+            id=cycle.pk,
+            programme=cycle.programme,
+            month=cycle.month,
+            status=cycle.status,
+            line_count=cycle.line_count,
+            total_amount=cycle.total_amount,
+            payroll_hash=cycle.payroll_hash,
+        )
+
+
+class ExportIn(Schema):
+    provider: str
+
+
+class JobOut(Schema):
+    job_id: int
+    kind: str
+
+
+class AdjustmentOut(Schema):
+    kind: str
+    amount: Decimal
+    reason: str
+
+
+class PaymentOut(Schema):
+    reference: str
+    programme: str
+    month: str
+    status: str
+    reason: str
+    base_amount: Decimal
+    adjustments_amount: Decimal
+    amount: Decimal
+    method: str
+    settled_on: str | None
+    adjustments: list[AdjustmentOut]
+
+    @classmethod
+    def of(cls, line: PayrollLine) -> PaymentOut:
+        return cls(
+            reference=line.reference,
+            programme=line.programme,
+            month=line.month,
+            status=line.status,
+            reason=line.reason,
+            base_amount=line.base_amount,
+            adjustments_amount=line.adjustments_amount,
+            amount=line.amount,
+            method=line.method,
+            settled_on=line.settled_on.isoformat() if line.settled_on else None,
+            adjustments=[
+                AdjustmentOut(kind=a.kind, amount=a.amount, reason=a.reason)
+                for a in line.adjustments.all()
+            ],
+        )
+
+
+def _job(job: Any) -> Status[JobOut]:
+    return Status(202, JobOut(job_id=job.pk, kind=job.kind))
+
+
+@router.get("/cycles/", response=list[CycleOut])
+def cycle_list(request: HttpRequest) -> list[CycleOut]:
+    return [CycleOut.of(c) for c in selectors.cycle_list(user=api_user(request))[:200]]
+
+
+@router.post("/cycles/", response={201: CycleOut})
+def cycle_create(request: HttpRequest, body: CycleIn) -> Status[CycleOut]:
+    cycle = services.cycle_create(
+        actor=api_user(request), programme=body.programme, month=body.month
+    )
+    return Status(201, CycleOut.of(cycle))
+
+
+@router.get("/cycles/{cycle_id}")
+def cycle_summary(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+    """Status, line count, totals by status, region and provider, adjustments, files."""
+    return selectors.cycle_summary(user=api_user(request), cycle_id=cycle_id)
+
+
+@router.post("/cycles/{cycle_id}/payroll", response={202: JobOut})
+def payroll_start(request: HttpRequest, cycle_id: int) -> Status[JobOut]:
+    return _job(services.payroll_request(actor=api_user(request), cycle_id=cycle_id))
+
+
+@router.post("/cycles/{cycle_id}/approve", response=CycleOut)
+def payroll_approve(request: HttpRequest, cycle_id: int) -> CycleOut:
+    return CycleOut.of(services.payroll_approve(actor=api_user(request), cycle_id=cycle_id))
+
+
+@router.post("/cycles/{cycle_id}/exports", response={202: JobOut})
+def export_start(request: HttpRequest, cycle_id: int, body: ExportIn) -> Status[JobOut]:
+    job = services.export_request(
+        actor=api_user(request), cycle_id=cycle_id, provider=body.provider
+    )
+    return _job(job)
+
+
+@router.get("/cycles/{cycle_id}/files/{file_id}")
+def file_download(request: HttpRequest, cycle_id: int, file_id: int) -> FileResponse:
+    """A payment order or return file, as written or received (the download is audited)."""
+    record, path = services.provider_file_open(
+        actor=api_user(request), cycle_id=cycle_id, file_id=file_id
+    )
+    return FileResponse(path.open("rb"), as_attachment=True, filename=record.name)
+
+
+@router.post("/cycles/{cycle_id}/returns", response={202: JobOut})
+def return_upload(
+    request: HttpRequest,
+    cycle_id: int,
+    file: UploadedFile = File(...),  # noqa: B008
+) -> Status[JobOut]:
+    """A provider's return file (CSV or pain.002 XML): reconciled by a job, whose result holds
+    the report (or why the file was refused, with nothing changed)."""
+    job = services.reconcile_request(
+        actor=api_user(request), cycle_id=cycle_id, name=file.name or "return", data=file.read()
+    )
+    return _job(job)
+
+
+@router.post("/cycles/{cycle_id}/close", response=CycleOut)
+def cycle_close(request: HttpRequest, cycle_id: int) -> CycleOut:
+    return CycleOut.of(services.cycle_close(actor=api_user(request), cycle_id=cycle_id))
+
+
+@router.get("/households/{rsu_id}/payments", response=list[PaymentOut])
+def household_payments(request: HttpRequest, rsu_id: str) -> list[PaymentOut]:
+    lines = selectors.household_payments_read(user=api_user(request), rsu_id=rsu_id)
+    return [PaymentOut.of(line) for line in lines]

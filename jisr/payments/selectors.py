@@ -1,0 +1,112 @@
+"""Reads of payment cycles (national: a cycle pays the whole country) and of a household's
+payments (scoped like the household, the read audited)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+
+from jisr.accounts.roles import VIEW_PAYMENTS
+from jisr.core import access, audit
+from jisr.core.audit import Actor
+from jisr.core.errors import AccessDenied, NotFound
+from jisr.payments.models import Adjustment, PaymentCycle, PayrollLine, ProviderFile
+from jisr.registry import selectors as registry_selectors
+from jisr.registry.models import Household
+
+
+def _require_national(user: Actor) -> None:
+    if user is None:  # the system (the command line)
+        return
+    if not access.has_action(user, VIEW_PAYMENTS) or not access.user_scope(user).national:
+        raise AccessDenied(permission=VIEW_PAYMENTS)
+
+
+def cycle_list(*, user: Actor) -> QuerySet[PaymentCycle]:
+    _require_national(user)
+    return PaymentCycle.objects.order_by("-month", "programme")
+
+
+def cycle_get(*, user: Actor, cycle_id: int) -> PaymentCycle:
+    _require_national(user)
+    cycle = PaymentCycle.objects.filter(pk=cycle_id).first()
+    if cycle is None:
+        raise NotFound()
+    return cycle
+
+
+def _money(value: Decimal | None) -> str:
+    return str((value or Decimal(0)).quantize(Decimal("0.01")))
+
+
+def _totals(lines: QuerySet[PayrollLine], field: str) -> list[dict[str, Any]]:
+    rows = lines.values(field).annotate(lines=Count("pk"), amount=Sum("amount")).order_by(field)
+    return [{field: r[field], "lines": r["lines"], "amount": _money(r["amount"])} for r in rows]
+
+
+def cycle_summary(*, user: Actor, cycle_id: int) -> dict[str, Any]:
+    """Status, line count and totals (by status, region, method and provider), adjustments by
+    kind, the files exchanged. Aggregates only: no personal data."""
+    cycle = cycle_get(user=user, cycle_id=cycle_id)
+    lines = PayrollLine.objects.filter(cycle=cycle)
+    adjustments = (
+        Adjustment.objects.filter(cycle=cycle)
+        .values("kind")
+        .annotate(count=Count("pk"), amount=Sum("amount"))
+        .order_by("kind")
+    )
+    files = ProviderFile.objects.filter(cycle=cycle).order_by("created_at", "pk")
+    return {
+        "cycle": cycle.pk,
+        "programme": cycle.programme,
+        "month": cycle.month,
+        "status": cycle.status,
+        "line_count": lines.count(),
+        "total_payable": _money(lines.exclude(status="withheld").aggregate(s=Sum("amount"))["s"]),
+        "approved_total": _money(cycle.total_amount) if cycle.approved_at else None,
+        "payroll_hash": cycle.payroll_hash,
+        "computed_by": getattr(cycle.computed_by, "username", None),
+        "approved_by": getattr(cycle.approved_by, "username", None),
+        "by_status": _totals(lines, "status"),
+        "by_region": _totals(lines, "region_code"),
+        "by_provider": _totals(lines.exclude(provider=""), "provider"),
+        "adjustments": [
+            {"kind": a["kind"], "count": a["count"], "amount": _money(a["amount"])}
+            for a in adjustments
+        ],
+        "files": [
+            {
+                "id": f.pk,
+                "kind": f.kind,
+                "provider": f.provider,
+                "name": f.name,
+                "sha256": f.sha256,
+                "lines": f.line_count,
+                "total": _money(f.total_amount),
+            }
+            for f in files
+        ],
+    }
+
+
+def household_payments(*, user: Actor, household: Household) -> QuerySet[PayrollLine]:
+    """The payroll lines of a household the caller has already been allowed to see."""
+    if user is not None and not access.has_action(user, VIEW_PAYMENTS):
+        raise AccessDenied(permission=VIEW_PAYMENTS)
+    return (
+        PayrollLine.objects.filter(household=household)
+        .select_related("cycle")
+        .prefetch_related("adjustments")
+        .order_by("-month", "programme")
+    )
+
+
+def household_payments_read(*, user: Actor, rsu_id: str) -> QuerySet[PayrollLine]:
+    """A household's payment history by its RSU id (scoped: NotFound outside; audited)."""
+    if not access.has_action(user, VIEW_PAYMENTS):
+        raise AccessDenied(permission=VIEW_PAYMENTS)
+    household = registry_selectors.household_in_scope(user=user, rsu_id=rsu_id)
+    audit.read(actor=user, action="payments.household_payments_viewed", target=household)
+    return household_payments(user=user, household=household)
