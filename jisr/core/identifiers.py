@@ -155,6 +155,13 @@ def _mod97_expr(digits: pl.Expr, width: int) -> pl.Expr:
     return rest
 
 
+def rib_key_expr(first22: pl.Expr) -> pl.Expr:
+    """Vectorised `rib_key` over a String column of 22-digit bodies (null where not 22 digits)."""
+    body = pl.when(first22.str.contains(r"^[0-9]{22}$")).then(first22)
+    rest = (_mod97_expr(body, RIB_LENGTH - 2) * 100) % 97
+    return (97 - rest).cast(pl.String).str.zfill(2)
+
+
 def rib_valid_expr(rib: pl.Expr) -> pl.Expr:
     """Vectorised `is_valid_rib` over a String column of normalised RIBs; null -> False."""
     key = rib.str.slice(22, 2).cast(pl.Int64, strict=False)

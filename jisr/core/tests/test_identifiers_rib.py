@@ -15,6 +15,7 @@ from jisr.core.identifiers import (
     rib_iban,
     rib_iban_expr,
     rib_key,
+    rib_key_expr,
     rib_valid_expr,
 )
 
@@ -28,7 +29,7 @@ valid_ribs = bodies.map(lambda body: body + rib_key(body))
 
 def vectorised(values: list[str | None]) -> list[bool]:
     frame = pl.DataFrame({"rib": values}, schema={"rib": pl.String})
-    return frame.select(rib_valid_expr(pl.col("rib")))["rib"].to_list()
+    return frame.select(valid=rib_valid_expr(pl.col("rib")))["valid"].to_list()
 
 
 def test_the_registry_example_is_valid_and_gives_its_iban() -> None:
@@ -81,7 +82,7 @@ def test_every_keyed_rib_is_valid_and_its_iban_is_ma64(rib: str) -> None:
     assert vectorised([rib]) == [True]
     assert rib_iban(rib) == "MA64" + rib
     frame = pl.DataFrame({"rib": [rib]})
-    assert frame.select(rib_iban_expr(pl.col("rib"))).item() == "MA64" + rib
+    assert frame.select(iban=rib_iban_expr(pl.col("rib"))).item() == "MA64" + rib
 
 
 @given(valid_ribs, st.integers(0, 23), st.integers(1, 9))
@@ -105,3 +106,10 @@ def test_every_swap_of_two_adjacent_different_digits_is_caught(rib: str, positio
 @given(st.lists(st.one_of(valid_ribs, bodies.map(lambda b: b + "00"), st.none()), max_size=30))
 def test_vectorised_and_scalar_checks_agree(values: list[str | None]) -> None:
     assert vectorised(values) == [value is not None and is_valid_rib(value) for value in values]
+
+
+@given(st.lists(bodies, max_size=20))
+def test_vectorised_key_is_the_scalar_key(values: list[str]) -> None:
+    frame = pl.DataFrame({"body": [*values, "123"]}, schema={"body": pl.String})
+    keys = frame.select(key=rib_key_expr(pl.col("body")))["key"].to_list()
+    assert keys == [*(rib_key(value) for value in values), None]
