@@ -179,9 +179,12 @@ class BankPain001:
             mad_text_expr(pl.col("amount")),
             pl.lit("</InstdAmt></Amt></OrgnlTxRef></TxInfAndSts>\n"),
         )  # fmt: skip
-        body = results.select(transaction.str.join("")).item() if results.height else ""
-        tail = "</OrgnlPmtInfAndSts>\n</CstmrPmtStsRpt>\n</Document>\n"
-        return (head + body + tail).encode()
+        body = [
+            chunk.select(transaction.str.join("")).item().encode()
+            for chunk in results.iter_slices(_CHUNK_LINES)
+        ]
+        tail = b"</OrgnlPmtInfAndSts>\n</CstmrPmtStsRpt>\n</Document>\n"
+        return b"".join([head.encode(), *body, tail])
 
     def read_return(self, data: bytes, *, expected: OrderHeader | None = None) -> ReturnFile:
         _check_file(data)

@@ -41,6 +41,7 @@ PICKUP_CODE = r"^[A-Z0-9]{6,20}$"
 # Latin letters with their accents, spaces, apostrophes, dots and hyphens, starting with a letter:
 # what banks' and transfer networks' systems print, and never a spreadsheet formula (=, +, -, @).
 LATIN_NAME = r"^\p{Latin}[\p{Latin}\p{M} '’.\-]{0,139}$"
+ASCII_NAME = r"^[A-Za-z][A-Za-z '.\-]{0,139}$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +62,21 @@ def _matches(name: str, pattern: str) -> pl.Expr:
     return pl.col(name).is_null() | (pl.col(name) == "") | pl.col(name).str.contains(pattern)
 
 
+def _latin_name() -> pl.Expr:
+    # Most names are plain ASCII: the Unicode-class regex (ten times slower) runs on the rest only.
+    name = pl.col("beneficiary_name")
+    ascii_name = name.str.contains(ASCII_NAME)
+    others = pl.when(~ascii_name & (name != "")).then(name)
+    return name.is_null() | (name == "") | ascii_name | others.str.contains(LATIN_NAME)
+
+
 def line_rules(methods: Collection[str], provider: str) -> list[Rule]:
     rules = [Rule(name, "required", None, _filled(name)) for name in BASE_COLUMNS]
     rules += [
         Rule("reference", "identifier", None, _matches("reference", f"^{IDENTIFIER}$")),
         Rule("household_id", "identifier", None, _matches("household_id", f"^{IDENTIFIER}$")),
         Rule("region_code", "identifier", None, _matches("region_code", f"^{IDENTIFIER}$")),
-        Rule("beneficiary_name", "latin_name", None, _matches("beneficiary_name", LATIN_NAME)),
+        Rule("beneficiary_name", "latin_name", None, _latin_name()),
         Rule("beneficiary_cnie", "cnie", None, _matches("beneficiary_cnie", CNIE_PATTERN.pattern)),
         Rule(
             "method",

@@ -619,3 +619,12 @@ def test_a_report_rejecting_the_whole_order_has_a_group_status() -> None:
     returned = BANK.read_return(data)
     assert (returned.group_status, returned.group_reason) == ("RJCT", "AM04")
     assert returned.lines.height == 0
+
+
+@pytest.mark.parametrize("target", [BANK, CASH_WALLET], ids=lambda p: p.name)
+def test_a_return_reporting_nothing_yet_reads_as_no_outcome(target: Provider) -> None:
+    lines = payment_lines(["bank"] if target is BANK else ["cash"])
+    nothing = pl.DataFrame(schema={"reference": pl.String, "status": pl.String})
+    returned = target.read_return(target.simulate_return(HEADER, lines, nothing), expected=HEADER)
+    assert (returned.lines.height, returned.pending.height) == (0, 0)
+    assert returned.missing_references(lines["reference"]).to_list() == ["P000000"]
