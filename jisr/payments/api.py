@@ -147,7 +147,7 @@ def file_download(request: HttpRequest, cycle_id: int, file_id: int) -> FileResp
 def return_upload(
     request: HttpRequest,
     cycle_id: int,
-    file: UploadedFile = File(...),  # noqa: B008
+    file: File[UploadedFile],
 ) -> Status[JobOut]:
     """A provider's return file (CSV or pain.002 XML): reconciled by a job, whose result holds
     the report (or why the file was refused, with nothing changed)."""

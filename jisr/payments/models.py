@@ -188,6 +188,9 @@ class PayrollLine(models.Model):
             models.UniqueConstraint(fields=("reference",), name="payroll_reference_unique"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="payroll_amount_not_negative"),
             models.CheckConstraint(
+                condition=Q(status__in=LineStatus.values), name="payroll_status_known"
+            ),
+            models.CheckConstraint(
                 # a withheld line: base + its suspension adjustment (−base) = 0
                 condition=Q(amount=models.F("base_amount") + models.F("adjustments_amount")),
                 name="payroll_amount_is_base_plus_adjustments",

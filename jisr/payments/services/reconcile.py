@@ -29,6 +29,7 @@ from jisr.core.jobs import Progress
 from jisr.payments import _payroll, providers
 from jisr.payments.errors import ReturnRefused
 from jisr.payments.models import CycleStatus, FileKind, PaymentCycle, ProviderFile
+from jisr.payments.providers.base import problems_frame
 from jisr.payments.providers.reasons import problem_text
 from jisr.payments.services.cycles import locked, require_national, user_id
 from jisr.payments.services.export import cycle_directory, order_header, provider_get
@@ -89,19 +90,23 @@ def _sent(cycle: PaymentCycle, provider: str) -> pl.DataFrame:
     )
 
 
+# A bank's answer to the whole order at once (GrpSts, no line of its own): final statuses only.
+GROUP_STATUS = {"ACCC": "paid", "ACSC": "paid", "RJCT": "failed"}
+
+
 def _outcomes(parsed: providers.ReturnFile, sent: pl.DataFrame) -> pl.DataFrame:
-    if parsed.group_status is not None:  # the whole order answered at once
-        status = "failed" if parsed.group_status == "RJCT" else parsed.group_status
-        return sent.select(
-            pl.lit(None, dtype=pl.Int64).alias("line"),
-            "reference",
-            pl.lit(status).alias("status"),
-            pl.col("sent").alias("amount"),
-            pl.lit(parsed.group_reason or "").alias("reason_code"),
-            pl.lit("").alias("provider_txn_id"),
-            pl.lit(None, dtype=pl.Date).alias("date"),
-        )
-    return parsed.lines
+    status = GROUP_STATUS.get(parsed.group_status or "")
+    if parsed.lines.height or status is None:
+        return parsed.lines
+    return sent.select(
+        pl.lit(None, dtype=pl.Int64).alias("line"),
+        "reference",
+        pl.lit(status).alias("status"),
+        pl.col("sent").alias("amount"),
+        pl.lit(parsed.group_reason or "").alias("reason_code"),
+        pl.lit("").alias("provider_txn_id"),
+        pl.lit(None, dtype=pl.Date).alias("date"),
+    )
 
 
 def _check(outcomes: pl.DataFrame, sent: pl.DataFrame) -> pl.DataFrame:
@@ -117,7 +122,7 @@ def _check(outcomes: pl.DataFrame, sent: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(
         [
             unknown,
-            providers.problems_frame(
+            problems_frame(
                 mismatch.select(
                     "line",
                     "reference",
@@ -126,7 +131,7 @@ def _check(outcomes: pl.DataFrame, sent: pl.DataFrame) -> pl.DataFrame:
                     detail=(pl.col("sent").cast(pl.Decimal(18, 0)) / 100).cast(pl.String),
                 )
             ),
-            providers.problems_frame(
+            problems_frame(
                 conflict.select(
                     "line",
                     "reference",
@@ -170,7 +175,7 @@ def returns_reconcile(
     order = ProviderFile.objects.filter(cycle=cycle, provider=provider, kind=FileKind.ORDER).first()
     if order is None:
         _refuse(
-            providers.problems_frame([providers.Problem(0, None, "file", "no_order", provider)]),
+            problems_frame([providers.Problem(0, None, "file", "no_order", provider)]),
             actor=actor,
             cycle=cycle,
             name=name,

@@ -69,7 +69,11 @@ def test_without_a_card_nor_a_mandate_nobody_can_collect(
 ) -> None:
     decided["father"].__class__.objects.filter(pk=decided["father"].pk).update(cnie=None)
     line = run("2026-04", maker)
-    assert (line.status, line.reason, line.amount) == ("withheld", "no_payment_means", 0)
+    assert (line.status, line.reason, line.amount) == (
+        "withheld",
+        "no_payment_means",
+        Decimal("0.00"),
+    )
 
 
 def test_recoveries_take_at_most_a_quarter_a_month(decided: dict[str, Any], maker: Any) -> None:
