@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -28,7 +29,8 @@ SQL_TYPES: dict[type[pl.DataType] | pl.DataType, tuple[str, str]] = {
     pl.Float64: ("double precision", "real"),
 }
 JSON_SQL = ("jsonb", "text")
-COPY_BLOCK = 1 << 20  # bytes sent to COPY per write
+# Bytes sent to COPY per write; crash-safety tests make it small to die in the middle of a COPY.
+COPY_BLOCK = int(os.environ.get("JISR_COPY_BLOCK") or 1 << 20)
 
 
 def postgres() -> bool:

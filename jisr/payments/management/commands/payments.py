@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from jisr.core import faults
 from jisr.core.errors import DomainError
 from jisr.core.jobs import Progress
 from jisr.core.models import Job
@@ -80,6 +81,7 @@ class Command(BaseCommand):
         finally:
             if bar is not None:
                 bar.close()
+        faults.point("payments.committed")  # a crash after the work is committed
         self._print(result, options.get("format", "text"))
 
     def _run(self, action: str, actor: Any, options: dict[str, Any], progress: Progress) -> Any:
