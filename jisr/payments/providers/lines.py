@@ -101,11 +101,11 @@ def line_rules(methods: Collection[str], provider: str) -> list[Rule]:
     formats = {"bank": None, "wallet": WALLET_PHONE, "cash": PICKUP_CODE}
     for method in sorted(methods):
         name = METHOD_FIELD[method]
-        paid_so = pl.col("method") != method
-        rules.append(Rule(name, "required", method, paid_so | _filled(name)))
+        other_method = pl.col("method") != method
+        rules.append(Rule(name, "required", method, other_method | _filled(name)))
         pattern = formats[method]
         valid = rib_valid_expr(pl.col(name)) if pattern is None else _matches(name, pattern)
-        rules.append(Rule(name, name, None, paid_so | ~_filled(name) | valid))
+        rules.append(Rule(name, name, None, other_method | ~_filled(name) | valid))
     return rules
 
 

@@ -27,7 +27,7 @@ PROBLEMS: dict[str, Promise] = {
     "missing_column": _("This column is missing from the payment lines."),
     "column_type": _("This column has the wrong type; %(detail)s is expected."),
     "no_lines": _("The order has no payment lines."),
-    "required": _("A value is required (%(detail)s)."),
+    "required": _("A value is required."),
     "latin_name": _(
         "The beneficiary's name in Latin script is expected (letters, spaces, apostrophes, "
         "dots and hyphens, starting with a letter; at most 140 characters)."

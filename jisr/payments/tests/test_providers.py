@@ -597,12 +597,15 @@ def test_pending_and_missing_statuses_are_reported_not_taken_as_outcomes() -> No
     ]
 
 
-def test_a_report_written_with_prefixes_and_comments_reads_the_same() -> None:
+def test_a_report_written_with_prefixes_comments_and_cdata_reads_the_same() -> None:
     data = pain002()
     plain = BANK.read_return(data)
     text = data.decode().replace('xmlns="', 'xmlns:ns2="')
     text = text.replace("<", "<ns2:").replace("<ns2:/", "</ns2:").replace("<ns2:?", "<?")
     text = text.replace("<ns2:TxSts>ACCC", "<ns2:TxSts><!-- settled -->ACCC")
+    text = text.replace(
+        "<ns2:AcctSvcrRef>TX0000000000", "<ns2:AcctSvcrRef><![CDATA[TX0000000000]]>"
+    )
     prefixed = BANK.read_return(text.encode())
     assert prefixed.lines.drop("line").equals(plain.lines.drop("line"))
     assert prefixed.pending.drop("line").equals(plain.pending.drop("line"))
