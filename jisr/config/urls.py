@@ -16,6 +16,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/", web.job_detail, name="job_detail"),
     path("households/", include("jisr.registry.urls")),
     path("programmes/", include("jisr.programmes.urls")),
+    path("payments/", include("jisr.payments.urls")),
     path("api/v1/", api.urls),
     path("api/dci/", dci_api.urls),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ from jisr.accounts.roles import (
     VIEW_AUDIT,
     VIEW_ENROLMENT,
     VIEW_HOUSEHOLD,
+    VIEW_PAYMENTS,
 )
 from jisr.core import access
 
@@ -28,6 +29,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("registry:household_list"), _("Households")))
         if access.can(user, VIEW_ENROLMENT):
             items.append((reverse("programmes:overview"), _("Programmes")))
+        if access.can(user, VIEW_PAYMENTS) and access.user_scope(user).national:
+            items.append((reverse("payments:cycle_list"), _("Payments")))
         if access.can(user, CHANGE_HOUSEHOLD):
             items.append((reverse("registry:import_upload"), _("Import")))
         if access.can(user, APPROVE_CHANGE):
