@@ -166,3 +166,65 @@ def cycle_close(request: HttpRequest, cycle_id: int) -> CycleOut:
 def household_payments(request: HttpRequest, rsu_id: str) -> list[PaymentOut]:
     lines = selectors.household_payments_read(user=api_user(request), rsu_id=rsu_id)
     return [PaymentOut.of(line) for line in lines]
+
+
+class MandateIn(Schema):
+    method: str  # bank | wallet | cash
+    rib: str = ""
+    phone: str = ""
+    reason: str
+
+
+class MandateOut(Schema):
+    person: str
+    method: str
+    rib_last4: str
+    phone_last4: str
+    active: bool
+    invalid_reason: str
+
+
+@router.post("/persons/{rnp_id}/mandate", response=MandateOut)
+def mandate_set(request: HttpRequest, rnp_id: str, body: MandateIn) -> MandateOut:
+    """Set how a beneficiary is paid (replaces the active mandate; the RIB's key is checked)."""
+    user = api_user(request)
+    person = selectors.person_for_mandate(user=user, rnp_id=rnp_id)
+    mandate = services.mandate_set(
+        actor=user,
+        person=person,
+        method=body.method,
+        rib=body.rib,
+        phone=body.phone,
+        reason=body.reason,
+    )
+    return MandateOut(
+        person=rnp_id,
+        method=mandate.method,
+        rib_last4=mandate.rib[-4:],
+        phone_last4=mandate.phone[-4:],
+        active=mandate.active,
+        invalid_reason=mandate.invalid_reason,
+    )
+
+
+class OverpaymentIn(Schema):
+    programme: str = "asd"
+    amount: str  # MAD, e.g. "250.00"
+    reason: str
+
+
+@router.post("/households/{rsu_id}/overpayments", response={201: dict[str, str]})
+def overpayment_record(
+    request: HttpRequest, rsu_id: str, body: OverpaymentIn
+) -> Status[dict[str, str]]:
+    """Money paid that was not due: recovered from the next payments, a quarter at most a month."""
+    user = api_user(request)
+    household = selectors.household_for_payments(user=user, rsu_id=rsu_id)
+    overpayment = services.overpayment_record(
+        actor=user,
+        household=household,
+        programme=body.programme,
+        amount=body.amount,
+        reason=body.reason,
+    )
+    return Status(201, {"id": str(overpayment.pk), "amount": str(overpayment.amount)})

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
-from jisr.accounts.roles import VIEW_PAYMENTS
+from jisr.accounts.roles import MANAGE_MANDATES, RECONCILE_PAYMENTS, VIEW_PAYMENTS
 from jisr.core import access, audit
 from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, NotFound
 from jisr.payments.models import Adjustment, PaymentCycle, PayrollLine, ProviderFile
 from jisr.registry import selectors as registry_selectors
-from jisr.registry.models import Household
+from jisr.registry.models import Household, Person
 
 
 def _require_national(user: Actor) -> None:
@@ -110,3 +110,20 @@ def household_payments_read(*, user: Actor, rsu_id: str) -> QuerySet[PayrollLine
     household = registry_selectors.household_in_scope(user=user, rsu_id=rsu_id)
     audit.read(actor=user, action="payments.household_payments_viewed", target=household)
     return household_payments(user=user, household=household)
+
+
+def person_for_mandate(*, user: Actor, rnp_id: str) -> Person:
+    """A person whose mandate the caller may set (NotFound outside the scope)."""
+    person = Person.objects.filter(rnp_id=rnp_id).first()
+    household = registry_selectors.person_household(person) if person is not None else None
+    if person is None or household is None:
+        raise NotFound()
+    access.require(user, MANAGE_MANDATES, household)
+    return person
+
+
+def household_for_payments(*, user: Actor, rsu_id: str) -> Household:
+    """A household in the caller's scope for a payment officer's action (NotFound outside)."""
+    if not access.has_action(user, RECONCILE_PAYMENTS):
+        raise AccessDenied(permission=RECONCILE_PAYMENTS)
+    return registry_selectors.household_in_scope(user=user, rsu_id=rsu_id)
