@@ -79,9 +79,18 @@ def _transactions(lines: pl.DataFrame, header: OrderHeader) -> Iterator[bytes]:
         mad_text_expr(pl.col("amount")),
         pl.lit("</InstdAmt></Amt><Cdtr><Nm>"),
         xml_escape_expr(pl.col("beneficiary_name")),
-        pl.lit("</Nm><Id><PrvtId><Othr><Id>"),
-        pl.col("beneficiary_cnie"),
-        pl.lit("</Id><SchmeNm><Cd>NIDN</Cd></SchmeNm></Othr></PrvtId></Id></Cdtr>"),
+        pl.lit("</Nm>"),
+        # The national identity card number, when the beneficiary has one (optional in ISO 20022).
+        pl.when(pl.col("beneficiary_cnie").is_not_null() & (pl.col("beneficiary_cnie") != ""))
+        .then(
+            pl.concat_str(
+                pl.lit("<Id><PrvtId><Othr><Id>"),
+                pl.col("beneficiary_cnie"),
+                pl.lit("</Id><SchmeNm><Cd>NIDN</Cd></SchmeNm></Othr></PrvtId></Id>"),
+            )
+        )
+        .otherwise(pl.lit("")),
+        pl.lit("</Cdtr>"),
         pl.lit("<CdtrAcct><Id><IBAN>"),
         rib_iban_expr(pl.col("rib")),
         pl.lit("</IBAN></Id></CdtrAcct><RmtInf><Ustrd>"),

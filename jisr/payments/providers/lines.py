@@ -71,7 +71,22 @@ def _latin_name() -> pl.Expr:
 
 
 def line_rules(methods: Collection[str], provider: str) -> list[Rule]:
-    rules = [Rule(name, "required", None, _filled(name)) for name in BASE_COLUMNS]
+    rules = [
+        Rule(name, "required", None, _filled(name))
+        for name in BASE_COLUMNS
+        if name != "beneficiary_cnie"
+    ]
+    # The card is shown at the agency to collect cash; a transfer to an account or a wallet is
+    # identified by the account (a beneficiary may not have a CNIE yet: minors heading a household,
+    # cards being renewed).
+    rules.append(
+        Rule(
+            "beneficiary_cnie",
+            "required",
+            None,
+            (pl.col("method") != "cash") | _filled("beneficiary_cnie"),
+        )
+    )
     rules += [
         Rule("reference", "identifier", None, _matches("reference", f"^{IDENTIFIER}$")),
         Rule("household_id", "identifier", None, _matches("household_id", f"^{IDENTIFIER}$")),

@@ -144,6 +144,14 @@ def _check(outcomes: pl.DataFrame, sent: pl.DataFrame) -> pl.DataFrame:
     ).sort("line", "reference")
 
 
+class _Mismatch(Exception):
+    """The file does not match the payroll (raised inside the transaction, reported outside)."""
+
+    def __init__(self, problems: pl.DataFrame) -> None:
+        super().__init__(f"{problems.height} problems")
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class ReconcileSummary:
     cycle: int
@@ -187,16 +195,14 @@ def returns_reconcile(
         parsed = implementation.read_return(data, expected=order_header(cycle, provider))
     except providers.ReturnRefused as error:
         _refuse(error.problems, actor=actor, cycle=cycle, name=name)
-    return _apply(
-        actor=actor,
-        cycle_id=cycle_id,
-        provider=provider,
-        parsed=parsed,
-        sha=sha,
-        data=data,
-        name=name,
-        progress=progress,
-    )
+    try:
+        return _apply(
+            actor=actor, cycle_id=cycle_id, provider=provider, parsed=parsed, sha=sha,
+            data=data, name=name, progress=progress,
+        )  # fmt: skip
+    except _Mismatch as mismatch:  # the transaction is rolled back; the refusal is then audited
+        _refuse(mismatch.problems, actor=actor, cycle=cycle, name=name)
+        raise  # unreachable: _refuse raises
 
 
 @transaction.atomic(durable=True)
@@ -229,8 +235,7 @@ def _apply(
     outcomes = _outcomes(parsed, sent)
     problems = _check(outcomes, sent)
     if problems.height:
-        transaction.set_rollback(True)
-        _refuse(problems, actor=actor, cycle=cycle, name=name)
+        raise _Mismatch(problems)
     if progress is not None:
         progress.stage(_("recording the outcomes"), total=outcomes.height)
     fresh = outcomes.join(sent, on="reference").filter(pl.col("status_was") == "exported")

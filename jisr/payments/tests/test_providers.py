@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import polars as pl
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -129,7 +130,10 @@ def test_providers_are_registered_by_name() -> None:
 
 def test_every_problem_code_has_a_translatable_message() -> None:
     assert set(PROBLEMS) == CODES
-    assert "lines 3, 9" in problem_text("duplicate_reference", "3, 9")
+    with translation.override("en"):
+        assert "lines 3, 9" in problem_text("duplicate_reference", "3, 9")
+    with translation.override("fr"):
+        assert "lignes 3, 9" in problem_text("duplicate_reference", "3, 9")
     refused = OrderRefused([])
     assert problem_texts(refused.first()) == []
 
