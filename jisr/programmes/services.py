@@ -36,7 +36,7 @@ from jisr.programmes.models import (
 from jisr.programmes.selectors import month_parse
 from jisr.registry import services as registry_services
 from jisr.registry import snapshot
-from jisr.rules import batch
+from jisr.rules import batch, money
 from jisr.rules.explain import explain
 from jisr.rules.index import packaged
 from jisr.rules.params import ParameterError, Parameters
@@ -95,7 +95,7 @@ def _decision_rows(
                 pl.col("id").alias("household_id"),
                 pl.lit(str(programme)).alias("programme"),
                 pl.col(eligible).alias("eligible"),
-                (cents.cast(pl.Decimal(14, 0)) / 100).cast(pl.Decimal(12, 2)).alias("amount"),
+                money.mad_column(cents).alias("amount"),
                 pl.col("index").cast(pl.Decimal(10, 7)).alias("index_used"),
             )
         )

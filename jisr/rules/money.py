@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+import polars as pl
+
 CENT = Decimal("0.01")
 
 
@@ -41,3 +43,12 @@ def from_centimes(centimes: int) -> Decimal:
 def text(centimes: int) -> str:
     """Centimes → the decimal string of the JSON contract (`"1308.00"`)."""
     return str(from_centimes(centimes))
+
+
+def mad_column(centimes: pl.Expr, precision: int = 12) -> pl.Expr:
+    """Int64 centimes → `Decimal(precision, 2)` MAD, exactly, on a whole column. A product, not
+    `/ 100`: Polars gives a Decimal quotient the scale of its dividend, so dividing a scale-0
+    Decimal by 100 would round every amount to whole MAD."""
+    return (centimes.cast(pl.Decimal(precision + 2, 2)) * pl.lit(CENT)).cast(
+        pl.Decimal(precision, 2)
+    )

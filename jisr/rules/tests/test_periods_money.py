@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -63,3 +64,14 @@ def test_money_refuses_floats_and_fractions_of_centimes() -> None:
     with pytest.raises(ValueError, match="two decimal places"):
         money.to_centimes("1.005")
     assert money.mad("1308") == Decimal("1308.00")
+
+
+@given(
+    st.lists(st.integers(min_value=-(10**12) + 1, max_value=10**12 - 1), min_size=1, max_size=50)
+)
+def test_a_column_of_centimes_becomes_exact_mad(centimes: list[int]) -> None:
+    column = pl.DataFrame({"c": centimes}, schema={"c": pl.Int64}).select(
+        money.mad_column(pl.col("c"))
+    )["c"]
+    assert column.dtype == pl.Decimal(12, 2)
+    assert column.to_list() == [money.from_centimes(c) for c in centimes]
