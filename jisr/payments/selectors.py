@@ -12,7 +12,15 @@ from jisr.accounts.roles import MANAGE_MANDATES, RECONCILE_PAYMENTS, VIEW_PAYMEN
 from jisr.core import access, audit
 from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, NotFound
-from jisr.payments.models import Adjustment, PaymentCycle, PayrollLine, ProviderFile
+from jisr.payments.models import (
+    Adjustment,
+    AdjustmentKind,
+    FileKind,
+    LineStatus,
+    PaymentCycle,
+    PayrollLine,
+    ProviderFile,
+)
 from jisr.registry import selectors as registry_selectors
 from jisr.registry.models import Household, Person
 
@@ -58,7 +66,7 @@ def cycle_summary(*, user: Actor, cycle_id: int) -> dict[str, Any]:
         .order_by("kind")
     )
     files = ProviderFile.objects.filter(cycle=cycle).order_by("created_at", "pk")
-    return {
+    summary: dict[str, Any] = {
         "cycle": cycle.pk,
         "programme": cycle.programme,
         "month": cycle.month,
@@ -89,6 +97,14 @@ def cycle_summary(*, user: Actor, cycle_id: int) -> dict[str, Any]:
             for f in files
         ],
     }
+    # Labels in the reader's language, beside the codes machines read.
+    for row in summary["by_status"]:
+        row["label"] = str(LineStatus(row["status"]).label)
+    for row in summary["adjustments"]:
+        row["label"] = str(AdjustmentKind(row["kind"]).label)
+    for row in summary["files"]:
+        row["label"] = str(FileKind(row["kind"]).label)
+    return summary
 
 
 def household_payments(*, user: Actor, household: Household) -> QuerySet[PayrollLine]:

@@ -74,3 +74,56 @@ def demo_users() -> list[DemoUser]:
         )
         created.append(spec)
     return created
+
+
+def demo_payments(*, today: dt.date) -> dict[str, str]:
+    """Last month paid end to end (payroll by `payer`, approved by `payer2`, both providers'
+    files, their simulated returns reconciled, closed) and this month's payroll waiting for
+    `payer2`'s approval: the whole chain visible in the demo. Idempotent."""
+    import polars as pl
+
+    from jisr.payments import providers
+    from jisr.payments import services as payments
+    from jisr.payments.models import PaymentCycle
+    from jisr.payments.services.export import order_header, order_lines
+    from jisr.programmes import services as programmes
+    from jisr.rules.periods import Month
+
+    maker = User.objects.get(username="payer")
+    checker = User.objects.get(username="payer2")
+    this = Month.of(today)
+    last = this.previous()
+    done: dict[str, str] = {}
+    for month in (last, this):
+        if PaymentCycle.objects.filter(programme="asd", month=str(month)).exists():
+            continue
+        programmes.decisions_compute(month=month)
+        cycle = payments.cycle_create(actor=maker, programme="asd", month=str(month))
+        payments.payroll_compute(actor=maker, cycle_id=cycle.pk)
+        done[str(month)] = "computed"
+        if month == this:
+            continue
+        payments.payroll_approve(actor=checker, cycle_id=cycle.pk)
+        cycle.refresh_from_db()
+        for name in sorted(providers.PROVIDERS):
+            lines = order_lines(cycle, name)
+            if not lines.height:
+                continue
+            payments.payments_export(actor=maker, cycle_id=cycle.pk, provider=name)
+            # One payment in twenty fails, one in twenty-five goes uncollected (cash).
+            rank = pl.int_range(pl.len())
+            status = (
+                pl.when(rank % 20 == 7).then(pl.lit("failed"))
+                .when((rank % 25 == 3) & (pl.col("method") == "cash")).then(pl.lit("unclaimed"))
+                .otherwise(pl.lit("paid"))
+            )  # fmt: skip
+            outcomes = lines.select("reference", status.alias("status"))
+            data = providers.provider(name).simulate_return(
+                order_header(cycle, name), lines, outcomes
+            )
+            payments.returns_reconcile(
+                actor=maker, cycle_id=cycle.pk, data=data, name=f"{name}-return", provider=name
+            )
+        payments.cycle_close(actor=maker, cycle_id=cycle.pk)
+        done[str(month)] = "closed"
+    return done

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from jisr.web import demo
 
@@ -49,6 +50,9 @@ class Command(BaseCommand):
             f"synthetic population loaded: {households} households, {persons} persons new"
         )
         demo.demo_users()
+        cycles = demo.demo_payments(today=timezone.localdate())
+        for month, status in cycles.items():
+            self.stdout.write(f"ASD payment cycle {month}: {status}")
         call_command("collectstatic", verbosity=0, interactive=False)
         self.stdout.write(f"ready in {time.monotonic() - started:.0f} s\n")
         self._print_logins(options["bind"])
