@@ -106,7 +106,7 @@ def worker_jisr(directory: Path, month: str, repeat: int, out: Path) -> dict[str
     from jisr.rules import batch
     from jisr.rules.population import read_directory
 
-    read, (households, persons) = _best(1, lambda: read_directory(directory))
+    read, (households, persons) = _best(1, lambda: read_directory(directory, person_ids=False))
     inputs = _rss_now()
     compute, result = _best(
         repeat, lambda: batch.compute(households, persons, month, variables=VARIABLES)
@@ -119,7 +119,7 @@ def worker_openfisca(directory: Path, month: str, prefix: int, out: Path) -> dic
     from jisr.rules.population import read_directory
     from jisr.rules.reference import openfisca_asd
 
-    households, persons = read_directory(directory)
+    households, persons = read_directory(directory, person_ids=False)
     if prefix and prefix < households.height:
         households = households.head(prefix)
         persons = persons.join(households.select("household_id"), on="household_id", how="semi")

@@ -65,7 +65,7 @@ def run(
     scheduler: str | None = None,
 ) -> pl.DataFrame:
     """The whole population of `directory`; on Dask when `workers` > 0 or a scheduler is given."""
-    households, persons = read_directory(directory)
+    households, persons = read_directory(directory, person_ids=False)
     if workers <= 0 and not scheduler:
         # In parts of at most PART_HOUSEHOLDS: the working columns of one part at a time, so the
         # memory stays near the size of the inputs (36 M persons would otherwise need ~3× more).

@@ -256,7 +256,8 @@ class Simulation:
         formula = variable.formula_at(self.month.first_day)
         if given and (formula is None or not frame[name].null_count()):
             self.steps[name] = Step(name, variable.entity, "input")  # given by the data
-            if not (variable.dtype == "str" and frame[name].dtype == pl.Categorical):
+            coded = isinstance(frame[name].dtype, pl.Categorical | pl.Enum)  # compared as codes
+            if not (variable.dtype == "str" and coded):
                 self.frames[variable.entity] = frame.with_columns(
                     pl.col(name).cast(DTYPES[variable.dtype])
                 )
