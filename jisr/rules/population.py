@@ -107,9 +107,11 @@ def read_directory(
         ),
         PERSON_CODES,
     )
+    # One chunk per column, as the engine wants them (engine.Simulation): done here, after the
+    # codes became one byte, it copies a fraction of what the engine's copy of the strings would.
     return (
-        _coded(households_frame(households), HOUSEHOLD_CODES, "households"),
-        _coded(persons_frame(persons), PERSON_CODES, "persons"),
+        _coded(households_frame(households), HOUSEHOLD_CODES, "households").rechunk(),
+        _coded(persons_frame(persons), PERSON_CODES, "persons").rechunk(),
     )
 
 
