@@ -28,6 +28,16 @@ def test_codes_are_read_as_enums_of_their_values(small_population: Path) -> None
     assert (persons.filter(~pl.col("in_school"))["school_level"] == "").all()
 
 
+def test_categorical_files_are_read_as_enums_too(small_population: Path, tmp_path: Path) -> None:
+    categorical = pl.col("relationship", "sex").cast(pl.Categorical)
+    directory = _copy_with(small_population, tmp_path / "cat", "persons", categorical, "parquet")
+    assert pl.read_parquet_schema(directory / "persons.parquet")["sex"] == pl.Categorical
+    _, persons = read_directory(directory)
+    _, expected = read_directory(small_population)
+    assert persons.schema == expected.schema
+    assert persons.equals(expected)
+
+
 def test_batches_can_leave_the_person_ids_unread(small_population: Path) -> None:
     _, with_ids = read_directory(small_population)
     _, without = read_directory(small_population, person_ids=False)
