@@ -13,8 +13,9 @@ the system's temporary directory named after N and the seed, and reused when pre
 9.743001 threshold), so that the PMT model is not part of the comparison.
 
 Each engine runs in its own child process (so that its peak RSS is its own), one after the other:
-- Jisr: `population.read_directory` (timed apart), then `batch.compute` of `asd_eligible` and
-  `asd_monthly_amount` on the frames — best of `--repeat`.
+- Jisr: `population.read_directory` without the person ids, as batches read it (timed apart,
+  once), then `batch.compute` of `asd_eligible` and `asd_monthly_amount` on the frames — best of
+  `--repeat`.
 - OpenFisca: the same frames; building the simulation from their arrays (entities, roles and one
   `set_input` per input column) and computing are timed apart, once. With `--openfisca-households
   K` it runs on the first K households only and its times are extrapolated linearly to N (said so
@@ -106,7 +107,7 @@ def worker_jisr(directory: Path, month: str, repeat: int, out: Path) -> dict[str
     from jisr.rules import batch
     from jisr.rules.population import read_directory
 
-    read, (households, persons) = _best(1, lambda: read_directory(directory))
+    read, (households, persons) = _best(1, lambda: read_directory(directory, person_ids=False))
     inputs = _rss_now()
     compute, result = _best(
         repeat, lambda: batch.compute(households, persons, month, variables=VARIABLES)
@@ -119,7 +120,7 @@ def worker_openfisca(directory: Path, month: str, prefix: int, out: Path) -> dic
     from jisr.rules.population import read_directory
     from jisr.rules.reference import openfisca_asd
 
-    households, persons = read_directory(directory)
+    households, persons = read_directory(directory, person_ids=False)
     if prefix and prefix < households.height:
         households = households.head(prefix)
         persons = persons.join(households.select("household_id"), on="household_id", how="semi")

@@ -58,7 +58,7 @@ def main() -> int:
     del persons
 
     started = time.perf_counter()
-    households, persons = read_directory(directory)
+    households, persons = read_directory(directory, person_ids=False)  # as batch.run reads
     read_seconds = time.perf_counter() - started
     people = persons.height
     del households, persons

@@ -7,6 +7,7 @@ gathers the results in the population's order, so both backends give identical f
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,13 @@ RESULTS = (
 )
 
 
+@functools.cache
+def _packaged_parameters() -> Parameters:
+    """Parsed once per process (a worker computes many partitions): the YAML takes as long as
+    some formulas on a million households. Read only: a reform is applied to a copy."""
+    return Parameters.load()
+
+
 def compute(
     households: pl.DataFrame,
     persons: pl.DataFrame,
@@ -46,7 +54,7 @@ def compute(
     variables: Sequence[str] = RESULTS,
 ) -> pl.DataFrame:
     """One row per household: `household_id` and `variables` (amounts in centimes)."""
-    parameters = Parameters.load()
+    parameters = _packaged_parameters()
     if reform:
         parameters = parameters.with_reform(reform)
     simulation = Simulation(
@@ -65,7 +73,7 @@ def run(
     scheduler: str | None = None,
 ) -> pl.DataFrame:
     """The whole population of `directory`; on Dask when `workers` > 0 or a scheduler is given."""
-    households, persons = read_directory(directory)
+    households, persons = read_directory(directory, person_ids=False)
     if workers <= 0 and not scheduler:
         # In parts of at most PART_HOUSEHOLDS: the working columns of one part at a time, so the
         # memory stays near the size of the inputs (36 M persons would otherwise need ~3× more).

@@ -128,7 +128,7 @@ def do_simulate(args: argparse.Namespace, out: TextIO) -> int:
 
     month = _month(args.month)
     reform = Reform.read(args.reform)
-    households, persons = read_directory(_population(args.population))
+    households, persons = read_directory(_population(args.population), person_ids=False)
     comparison = compare(households, persons, month, reform)
     out.write(f"{reform.name} — {month}\n")
     out.write(str(comparison.summary.transpose(include_header=True, column_names=["value"])) + "\n")

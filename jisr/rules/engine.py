@@ -256,7 +256,8 @@ class Simulation:
         formula = variable.formula_at(self.month.first_day)
         if given and (formula is None or not frame[name].null_count()):
             self.steps[name] = Step(name, variable.entity, "input")  # given by the data
-            if not (variable.dtype == "str" and frame[name].dtype == pl.Categorical):
+            coded = isinstance(frame[name].dtype, pl.Categorical | pl.Enum)  # compared as codes
+            if not (variable.dtype == "str" and coded):
                 self.frames[variable.entity] = frame.with_columns(
                     pl.col(name).cast(DTYPES[variable.dtype])
                 )
@@ -317,17 +318,19 @@ class Simulation:
         ranks = np.zeros(self.persons.height, dtype=np.int64)
         if not chosen.size:
             return pl.Series(ranks)
-        births = self.persons["birth_date"].cast(pl.Int64).to_numpy()[chosen]
+        births = self.persons["birth_date"].to_physical().to_numpy()[chosen].astype(np.int64)
         # One int64 key (household row, then days since 1700) sorted stably: ties stay in roster
-        # order. Several times faster than np.lexsort on three keys.
+        # order. Several times faster than np.lexsort on three keys, and nearly sorted already
+        # (rosters mostly list children by age), which the stable sort (timsort) makes cheap.
         days = births + 100_000 if not youngest_first else 200_000 - births
-        order = np.argsort(self._h[chosen] * 400_000 + days, kind="stable")
-        sorted_rows = chosen[order]
-        groups = self._h[sorted_rows]
-        starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
-        lengths = np.diff(np.r_[starts, groups.size])
-        position = np.arange(groups.size) - np.repeat(starts, lengths)
-        ranks[sorted_rows] = position + 1
+        households = self._h[chosen]
+        order = np.argsort(households * 400_000 + days, kind="stable")
+        groups = households[order]
+        first = np.empty(groups.size, dtype=bool)
+        first[0] = True
+        np.not_equal(groups[1:], groups[:-1], out=first[1:])
+        position = np.arange(groups.size)
+        ranks[chosen[order]] = position - np.maximum.accumulate(np.where(first, position, 0)) + 1
         return pl.Series(ranks)
 
 
@@ -352,10 +355,16 @@ def grouped_rows(households: pl.Series, members: pl.Series) -> pl.Series | None:
     """`_h` without a join when the persons come grouped by household in the households' order
     (as `jisr synth` and the registry snapshot give them, every household with a member): the
     start of each run of equal ids must be the next household. None otherwise."""
-    if not members.len() or members.null_count():
+    size = members.len()
+    if not size or members.null_count():
         return None
-    starts = members.ne_missing(members.shift(1)).fill_null(True)
-    firsts = members.filter(starts)
-    if firsts.len() != households.len() or not bool((firsts == households).all()):
+    # Each id against the previous one through two zero-copy slices (not a shifted copy).
+    changes = members.slice(1).ne(members.slice(0, size - 1)).to_numpy()
+    starts = np.flatnonzero(changes) + 1
+    if starts.size + 1 != households.len():
         return None
-    return (starts.cast(pl.Int64).cum_sum() - 1).alias("_h")
+    if not bool((members.gather(np.r_[0, starts]) == households).all()):
+        return None
+    steps = np.zeros(size, dtype=np.int64)
+    steps[starts] = 1
+    return pl.Series("_h", np.cumsum(steps))

@@ -6,6 +6,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import numpy as np
+import polars as pl
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -67,3 +70,32 @@ class Month:
 def age_on(birth: dt.date, day: dt.date) -> int:
     """Whole years of age on `day` (someone born on 29 February ages on 1 March)."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def ages_on(births: pl.Series, day: dt.date) -> pl.Series:
+    """`age_on(birth, day)` for a whole column of birth dates (Int64; null where the date is).
+
+    For a fixed day, age is a function of the birth date alone: computed once per day of the
+    births' span and gathered, it costs a fraction of reading the year, month and day of millions
+    of dates. A span longer than the column (a few persons) reads the dates themselves.
+    """
+    dates = births.cast(pl.Date)
+    days = dates.to_physical()  # days since 1970-01-01
+    first, last = days.min(), days.max()
+    if not isinstance(first, int) or not isinstance(last, int) or last - first >= days.len():
+        return _ages_of_dates(dates, day)
+    return ages_table(first, last, day).gather(days - first).alias(births.name)
+
+
+def ages_table(first: int, last: int, day: dt.date) -> pl.Series:
+    """Age on `day` of someone born on each day from `first` to `last` (days since 1970)."""
+    span = np.arange(first, last + 1, dtype=np.int64).astype("datetime64[D]")
+    return _ages_of_dates(pl.Series(span).cast(pl.Date), day)
+
+
+def _ages_of_dates(births: pl.Series, day: dt.date) -> pl.Series:
+    """The rule on the dates themselves (someone born on 29 February ages on 1 March)."""
+    month, mday = births.dt.month(), births.dt.day()
+    before_birthday = (month > day.month) | ((month == day.month) & (mday > day.day))
+    years = day.year - births.dt.year().cast(pl.Int64)
+    return (years - before_birthday.cast(pl.Int64)).alias(births.name)

@@ -4,11 +4,13 @@ given as JSON (the `jisr rules explain` contract, docs/rules.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+
+from jisr.rules.index.features import CATEGORIES, REGION_CODES
 
 PERSON_COLUMNS = (
     "person_id",
@@ -50,52 +52,92 @@ class InputError(ValueError):
 # Household columns the rules never read (names and contact details are large and useless here).
 UNREAD = ("address", "phone", *HIDDEN)
 
+# Codes read as Enums: one byte a row instead of a string (36 M persons), compared as codes, and a
+# value outside the list is refused when the files are read rather than miscounted by a rule.
+# "" is a school level and sector: the value of those not in school (docs/formats.md leaves them
+# empty).
+PERSON_CODES: Mapping[str, tuple[str, ...]] = {
+    "relationship": RELATIONSHIPS,
+    "sex": ("M", "F"),
+    "school_level": ("", *SCHOOL_LEVELS),
+    "school_sector": ("", "public", "private"),
+    "social_security": AFFILIATIONS,
+    "amo": AMO_COVERS,
+}
+# In the index model's order, so that its codes are these Enums' own (no second conversion).
+HOUSEHOLD_CODES: Mapping[str, tuple[str, ...]] = {
+    "region_code": REGION_CODES,
+    "milieu": ("rural", "urban"),
+    **{column: (reference, *others) for column, (reference, others) in CATEGORIES.items()},
+}
+NOT_IN_SCHOOL = ("school_level", "school_sector")
 
-def _read(directory: Path, stem: str, wanted: Callable[[str], bool]) -> pl.DataFrame:
+
+def _read(
+    directory: Path, stem: str, wanted: Callable[[str], bool], codes: Iterable[str]
+) -> pl.DataFrame:
     """Only the wanted columns: reading names and addresses would double the time of a batch."""
     parquet, csv = directory / f"{stem}.parquet", directory / f"{stem}.csv"
     if parquet.exists():
         names = [n for n in pl.read_parquet_schema(parquet) if wanted(n)]
         return pl.read_parquet(parquet, columns=names)
     if csv.exists():
-        header = pl.read_csv(csv, n_rows=0).columns
+        header = [n for n in pl.read_csv(csv, n_rows=0).columns if wanted(n)]
+        text = {"household_id", *codes} & set(header)  # "01" is a region, not the number 1
         return pl.read_csv(
             csv,
-            columns=[n for n in header if wanted(n)],
+            columns=header,
             try_parse_dates=True,
-            schema_overrides={"household_id": pl.String},
+            schema_overrides=dict.fromkeys(text, pl.String()),
         )
     raise InputError(str(directory), f"no {stem}.parquet or {stem}.csv")
 
 
-def read_directory(directory: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Households and persons of a synth-format directory, ready for the engine."""
-    households = _read(directory, "households", lambda name: name not in UNREAD)
+def read_directory(
+    directory: Path, *, person_ids: bool = True
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Households and persons of a synth-format directory, ready for the engine. Batches, which
+    never report persons, pass `person_ids=False`: 36 M identifiers are the largest column."""
+    households = _read(directory, "households", lambda name: name not in UNREAD, HOUSEHOLD_CODES)
     persons = _read(
-        directory, "persons", lambda name: name in PERSON_COLUMNS or name == "death_date"
+        directory,
+        "persons",
+        lambda name: (
+            (name in PERSON_COLUMNS and (person_ids or name != "person_id")) or name == "death_date"
+        ),
+        PERSON_CODES,
     )
+    # One chunk per column, as the engine wants them (engine.Simulation): done here, after the
+    # codes became one byte, it copies a fraction of what the engine's copy of the strings would.
     return (
-        _categorical(households_frame(households), HOUSEHOLD_CODES),
-        _categorical(persons_frame(persons), PERSON_CODES),
+        _coded(households_frame(households), HOUSEHOLD_CODES, "households").rechunk(),
+        _coded(persons_frame(persons), PERSON_CODES, "persons").rechunk(),
     )
 
 
-# Codes stored as categoricals: a 4-byte code per row instead of a string, for 36 M persons.
-PERSON_CODES = ("relationship", "sex", "school_level", "school_sector", "social_security", "amo")
-HOUSEHOLD_CODES = (
-    "region_code",
-    "milieu",
-    "housing_type",
-    "tenure",
-    "water_source",
-    "electricity",
-    "sanitation",
-)
-
-
-def _categorical(frame: pl.DataFrame, names: tuple[str, ...]) -> pl.DataFrame:
-    wanted = [pl.col(n).cast(pl.Categorical) for n in names if frame.schema.get(n) == pl.String]
-    return frame.with_columns(wanted) if wanted else frame
+def _coded(frame: pl.DataFrame, codes: Mapping[str, tuple[str, ...]], table: str) -> pl.DataFrame:
+    """The code columns of `frame` as Enums of their values; an unknown value is an InputError
+    naming the column and the value. Nulls stay null ("" for the school columns)."""
+    names = [
+        n for n in codes if isinstance(frame.schema.get(n), pl.String | pl.Categorical | pl.Null)
+    ]
+    enums = [pl.col(n).cast(pl.Enum(codes[n])) for n in names]
+    try:
+        return frame.with_columns(
+            enum.fill_null("") if name in NOT_IN_SCHOOL else enum
+            for name, enum in zip(names, enums, strict=True)
+        )
+    except pl.exceptions.InvalidOperationError:
+        for name in names:
+            column = frame.get_column(name).cast(pl.String)
+            unknown = column.filter(column.is_not_null() & ~column.is_in(codes[name]))
+            if unknown.len():
+                found = ", ".join(repr(v) for v in unknown.unique(maintain_order=True).head(3))
+                raise InputError(
+                    f"{table}.{name}",
+                    f"unknown value(s) {found}; expected one of {', '.join(codes[name])}",
+                ) from None
+        raise
 
 
 def households_frame(households: pl.DataFrame) -> pl.DataFrame:
@@ -113,9 +155,7 @@ def persons_frame(persons: pl.DataFrame) -> pl.DataFrame:
     missing = required - set(persons.columns)
     if missing:
         raise InputError("persons", f"missing column(s): {', '.join(sorted(missing))}")
-    frame = persons.select([c for c in persons.columns if c in PERSON_COLUMNS or c == "death_date"])
-    fixes = [pl.col(c).fill_null("") for c in ("school_level", "school_sector") if c in frame]
-    return frame.with_columns(fixes) if fixes else frame
+    return persons.select([c for c in persons.columns if c in PERSON_COLUMNS or c == "death_date"])
 
 
 def _bool(value: Any, field: str, default: bool | None = None) -> bool:

@@ -439,8 +439,18 @@ def tax_benefit_system(parameters: Parameters | None = None) -> TaxBenefitSystem
 
 
 def _enum(values: pl.Series, enum: type[Enum]) -> EnumArray:
-    """Strings (the members' values; null: "") as an EnumArray; an unknown value is an error."""
+    """Strings (the members' values; null: "") as an EnumArray; an unknown value is an error.
+    A Polars Enum (population.read_directory's codes) goes through its categories: a table of a
+    few entries, not a look-up per person."""
     indices = {member.value: member.index for member in enum}
+    if isinstance(values.dtype, pl.Enum):
+        categories = values.dtype.categories.to_list()
+        unknown = [c for c in categories if c not in indices]
+        if unknown:
+            raise ValueError(f"{values.name}: no {enum.__name__} member for {unknown}")
+        table = np.array([*(indices[c] for c in categories), indices[""]], dtype=np.int16)
+        physical = values.to_physical().fill_null(len(categories)).to_numpy()
+        return EnumArray(table[physical], enum)
     codes = values.fill_null("").replace_strict(indices, return_dtype=pl.Int16)
     return EnumArray(codes.to_numpy(), enum)
 
@@ -465,8 +475,8 @@ def simulation(
         raise ValueError("every person needs a known household and every household a member")
     builder.declare_person_entity("person", np.arange(persons.height))
     group = builder.declare_entity("household", np.arange(households.height))
-    relation = persons["relationship"].fill_null("")
-    roles = relation.replace_strict(ROLE_OF, default=3, return_dtype=pl.Int64)
+    relation = persons["relationship"]
+    roles = relation.replace_strict(ROLE_OF, default=3, return_dtype=pl.Int64).fill_null(3)
     builder.join_with_persons(group, member_of.to_numpy(), roles.to_numpy())
     built: Simulation = builder.build(system)
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from jisr.rules import money
-from jisr.rules.periods import Month, age_on
+from jisr.rules.periods import Month, age_on, ages_on, ages_table
 
 
 @given(st.integers(1950, 2150), st.integers(1, 12), st.integers(-500, 500))
@@ -50,6 +51,47 @@ def test_age_counts_whole_years(birth: dt.date, day: dt.date) -> None:
         except ValueError:  # 29 February
             anniversary = dt.date(birth.year + age, 3, 1)
         assert anniversary <= day
+
+
+DAYS = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+EPOCH = dt.date(1970, 1, 1)
+
+
+def _expected(births: Sequence[dt.date | None], day: dt.date) -> list[int | None]:
+    return [None if birth is None else age_on(birth, day) for birth in births]
+
+
+@given(st.lists(st.none() | DAYS, max_size=40), DAYS)
+@example([dt.date(2000, 2, 29), dt.date(2000, 3, 1), None], dt.date(2026, 3, 1))
+@example([dt.date(2000, 2, 29), dt.date(2000, 2, 28)], dt.date(2024, 2, 29))
+def test_ages_of_a_column_are_age_on(births: list[dt.date | None], day: dt.date) -> None:
+    column = pl.Series("birth_date", births, dtype=pl.Date)
+    ages = ages_on(column, day)
+    assert ages.dtype == pl.Int64
+    assert ages.to_list() == _expected(births, day)
+
+
+@given(DAYS, st.integers(0, 1500), DAYS)
+@example(dt.date(2000, 2, 27), 5, dt.date(2026, 2, 28))
+@example(dt.date(2000, 2, 27), 5, dt.date(2026, 3, 1))
+@example(dt.date(2000, 2, 27), 5, dt.date(2028, 2, 29))
+def test_the_age_table_is_age_on_for_every_day_of_its_span(
+    first: dt.date, span: int, day: dt.date
+) -> None:
+    start = (first - EPOCH).days
+    table = ages_table(start, start + span, day)
+    births = [first + dt.timedelta(days=offset) for offset in range(span + 1)]
+    assert table.to_list() == _expected(births, day)
+
+
+@given(DAYS, st.lists(st.none() | st.integers(0, 30), min_size=31, max_size=60), DAYS)
+@example(dt.date(2000, 2, 10), [19, 20, None, *range(28)], dt.date(2026, 3, 1))
+def test_a_dense_column_goes_through_the_table_and_keeps_its_nulls(
+    first: dt.date, offsets: list[int | None], day: dt.date
+) -> None:
+    births = [None if o is None else first + dt.timedelta(days=o) for o in offsets]
+    ages = ages_on(pl.Series("birth_date", births, dtype=pl.Date), day)
+    assert ages.to_list() == _expected(births, day)
 
 
 @given(st.integers(0, 10**12))

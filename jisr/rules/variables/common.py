@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from jisr.rules.engine import Calc, Entity, System
+from jisr.rules.periods import ages_on
 
 
 def define(system: System) -> None:
@@ -59,13 +60,10 @@ def define(system: System) -> None:
     system.declare("age", person, "int", "age in whole years on the month's reference day (1st)")
 
     @system.formula("age")
-    def age(c: Calc) -> pl.Expr:
-        birth = c("birth_date")
-        day = c.day
-        before_birthday = (birth.dt.month() > day.month) | (
-            (birth.dt.month() == day.month) & (birth.dt.day() > day.day)
-        )
-        return pl.lit(day.year) - birth.dt.year() - before_birthday.cast(pl.Int64)
+    def age(c: Calc) -> pl.Series:
+        c("birth_date")  # computed (cast to a date) before it is read from the frame
+        _, persons = c.population()
+        return ages_on(persons["birth_date"], c.day)
 
     @system.formula("index")
     def index(c: Calc) -> pl.Series:
