@@ -14,8 +14,8 @@ the system's temporary directory named after N and the seed, and reused when pre
 
 Each engine runs in its own child process (so that its peak RSS is its own), one after the other:
 - Jisr: `population.read_directory` without the person ids, as batches read it (timed apart,
-  once), then `batch.compute` of `asd_eligible` and `asd_monthly_amount` on the frames — best of
-  `--repeat`.
+  best of `--repeat` like DuckDB's reads), then `batch.compute` of `asd_eligible` and
+  `asd_monthly_amount` on the frames — best of `--repeat`.
 - OpenFisca: the same frames; building the simulation from their arrays (entities, roles and one
   `set_input` per input column) and computing are timed apart, once. With `--openfisca-households
   K` it runs on the first K households only and its times are extrapolated linearly to N (said so
@@ -107,7 +107,8 @@ def worker_jisr(directory: Path, month: str, repeat: int, out: Path) -> dict[str
     from jisr.rules import batch
     from jisr.rules.population import read_directory
 
-    read, (households, persons) = _best(1, lambda: read_directory(directory, person_ids=False))
+    # Best of `repeat` like DuckDB's reads of the same files (both then read from the page cache).
+    read, (households, persons) = _best(repeat, lambda: read_directory(directory, person_ids=False))
     inputs = _rss_now()
     compute, result = _best(
         repeat, lambda: batch.compute(households, persons, month, variables=VARIABLES)
