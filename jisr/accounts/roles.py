@@ -39,11 +39,34 @@ APPROVE_PAYROLL = "payments.approve_payroll"
 EXPORT_PAYMENTS = "payments.export_payments"
 RECONCILE_PAYMENTS = "payments.reconcile_payments"
 MANAGE_MANDATES = "payments.change_paymentmandate"
+# Social workforce (workforce app): profiles, accreditations, training, supervision, indicators.
+VIEW_WORKFORCE = "workforce.view_socialworker"
+MANAGE_WORKFORCE = "workforce.change_socialworker"
+RECORD_SUPERVISION = "workforce.add_supervisionsession"
+VIEW_WORKFORCE_INDICATORS = "workforce.view_indicators"
+# Partners and their services (partners app): the HSDS directory, agreements, output reports.
+VIEW_DIRECTORY = "partners.view_organization"
+MANAGE_DIRECTORY = "partners.change_organization"
+MANAGE_AGREEMENTS = "partners.manage_agreement"
+SUBMIT_PARTNER_REPORT = "partners.add_outputreport"
+# Casework (casework app). Which cases a user reaches is decided by the case's relationships
+# (owner, team, territory, referral to the user's organisation), checked in casework.access.
+VIEW_CASE = "casework.view_case"
+CHANGE_CASE = "casework.change_case"
+APPROVE_CASE = "casework.approve_case"
+ASSIGN_CASE = "casework.assign_case"
+OVERRIDE_CONSENT = "casework.override_consent"
+AUDIT_CASE = "casework.audit_case"
+HANDLE_REFERRAL = "casework.handle_referral"
 MANAGE_ENROLMENT = "programmes.manage_enrolment"
 
 # Each role's permissions as "app_label.codename". Later apps add theirs here.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.ADMINISTRATOR: (
+        VIEW_WORKFORCE,
+        MANAGE_WORKFORCE,
+        VIEW_WORKFORCE_INDICATORS,
+        VIEW_DIRECTORY,
         MANAGE_USERS,
         "accounts.add_user",
         "accounts.view_user",
@@ -61,6 +84,11 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         VIEW_ENROLMENT,
         MANAGE_ENROLMENT,
         VIEW_PAYMENTS,
+        VIEW_WORKFORCE,
+        VIEW_WORKFORCE_INDICATORS,
+        VIEW_DIRECTORY,
+        MANAGE_DIRECTORY,
+        MANAGE_AGREEMENTS,
         RUN_RULES,
         RUN_SIMULATION,
         "geo.view_region",
@@ -85,6 +113,9 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         VIEW_DECISION,
         VIEW_ENROLMENT,
         CHANGE_HOUSEHOLD,
+        VIEW_DIRECTORY,
+        VIEW_CASE,
+        CHANGE_CASE,
         "geo.view_region",
     ),
     Role.SUPERVISOR: (
@@ -95,16 +126,29 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         REVIEW_DUPLICATES,
         VIEW_DECISION,
         VIEW_ENROLMENT,
+        VIEW_WORKFORCE,
+        VIEW_WORKFORCE_INDICATORS,
+        RECORD_SUPERVISION,
+        VIEW_DIRECTORY,
+        VIEW_CASE,
+        CHANGE_CASE,
+        APPROVE_CASE,
+        ASSIGN_CASE,
+        OVERRIDE_CONSENT,
         "geo.view_region",
     ),
     # Partner staff see only what is referred to their organisation (casework), never the registry.
-    Role.PARTNER_STAFF: ("geo.view_region",),
+    Role.PARTNER_STAFF: (VIEW_DIRECTORY, SUBMIT_PARTNER_REPORT, HANDLE_REFERRAL, "geo.view_region"),
     Role.AUDITOR: (
         VIEW_HOUSEHOLD,
         VIEW_PERSON,
         VIEW_DECISION,
         VIEW_ENROLMENT,
         VIEW_PAYMENTS,
+        VIEW_WORKFORCE,
+        VIEW_WORKFORCE_INDICATORS,
+        VIEW_DIRECTORY,
+        AUDIT_CASE,
         VIEW_AUDIT,
         "geo.view_region",
     ),

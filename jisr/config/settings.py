@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "jisr.registry",
     "jisr.programmes",
     "jisr.payments",
+    "jisr.workforce",
+    "jisr.partners",
+    "jisr.casework",
     "jisr.dci",
     "jisr.web",
 ]
