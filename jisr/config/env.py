@@ -34,6 +34,7 @@ from pathlib import Path
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name)
+CASE_NOTES_KEY_FILE = "case_notes_key"
 
 
 class ConfigurationError(ValueError):
@@ -89,6 +90,8 @@ class Config:
     log_level: str
     dci: DciConfig = field(default_factory=DciConfig)
     payment_debtor: PaymentDebtor = field(default_factory=PaymentDebtor)
+    # Fernet keys for case notes at rest, newest first (older ones still decrypt: rotation).
+    case_notes_keys: tuple[str, ...] = field(default=(), repr=False)
 
 
 def parse_bool(name: str, raw: str | None, *, default: bool) -> bool:
@@ -221,6 +224,41 @@ def embedded_secret_key(data_dir: Path) -> str:
     return key
 
 
+def parse_fernet_keys(raw: str) -> tuple[str, ...]:
+    """`JISR_CASE_NOTES_KEY`: one or more Fernet keys (comma-separated, newest first)."""
+    from cryptography.fernet import Fernet
+
+    keys = tuple(key.strip() for key in raw.split(",") if key.strip())
+    for key in keys:
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ConfigurationError(
+                "JISR_CASE_NOTES_KEY must hold Fernet keys (32 url-safe base64-encoded bytes); "
+                "generate one with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'"
+            ) from None
+    return keys
+
+
+def embedded_case_notes_key(data_dir: Path) -> str:
+    """The demo's own case-notes key, generated once beside its secret key (owner-only file)."""
+    from cryptography.fernet import Fernet
+
+    path = data_dir / CASE_NOTES_KEY_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    key = Fernet.generate_key().decode()
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
 def load(environ: Mapping[str, str], *, cwd: Path | None = None) -> Config:
     data_dir = Path(environ.get("JISR_DATA_DIR") or (cwd or Path.cwd()) / "var").resolve()
     database_url = environ.get("JISR_DATABASE_URL", "").strip()
@@ -249,6 +287,15 @@ def load(environ: Mapping[str, str], *, cwd: Path | None = None) -> Config:
     insecure_http = parse_bool(
         "JISR_INSECURE_HTTP", environ.get("JISR_INSECURE_HTTP"), default=embedded
     )
+    notes_keys = parse_fernet_keys(environ.get("JISR_CASE_NOTES_KEY", ""))
+    if not notes_keys:
+        if not embedded:
+            raise ConfigurationError(
+                "JISR_CASE_NOTES_KEY is required when JISR_DATABASE_URL is set (production): case "
+                "notes are encrypted with it; generate one with: python -c 'from "
+                "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+            )
+        notes_keys = (embedded_case_notes_key(data_dir),)
     log_level = environ.get("JISR_LOG_LEVEL", "INFO").strip().upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise ConfigurationError(f"JISR_LOG_LEVEL must be a log level name, not {log_level!r}")
@@ -263,4 +310,5 @@ def load(environ: Mapping[str, str], *, cwd: Path | None = None) -> Config:
         log_level=log_level,
         dci=load_dci(environ),
         payment_debtor=load_debtor(environ),
+        case_notes_keys=notes_keys,
     )

@@ -119,6 +119,8 @@ JISR_LOCKOUT_SECONDS = 15 * 60
 
 # The account payment orders are drawn on (docs/payments.md).
 JISR_PAYMENT_DEBTOR = CONFIG.payment_debtor
+# Case notes are encrypted at rest with these (docs/casework.md); never in the repository.
+JISR_CASE_NOTES_KEYS = CONFIG.case_notes_keys
 
 # DCI interoperability (docs/dci.md), read through jisr.dci.conf.
 JISR_DCI_RECEIVER_ID = CONFIG.dci.receiver_id

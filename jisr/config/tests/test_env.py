@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from jisr.config import env
 
+NOTES_KEY = "dGVzdC1rZXktbm90LWZvci1wcm9kdWN0aW9uLTAwMDE="  # 32 bytes, url-safe base64
 PROD = {
     "JISR_DATABASE_URL": "postgres://jisr@db.example:5432/jisr",
     "JISR_SECRET_KEY": "x" * 50,
+    "JISR_CASE_NOTES_KEY": NOTES_KEY,
 }
 
 
@@ -271,3 +273,17 @@ def test_dci_settings_reach_django_from_the_environment(tmp_path: Path) -> None:
         JISR_DCI_SIGNING_KEY_ID="rsu-2025",
     )
     assert read == ["rsu.gov.ma", 250, 20, 2.5, 600, "rsu-2025"]
+
+
+def test_case_notes_keys_required_in_production_and_kept_for_the_demo(tmp_path: Path) -> None:
+    without = {k: v for k, v in PROD.items() if k != "JISR_CASE_NOTES_KEY"}
+    with pytest.raises(env.ConfigurationError, match="JISR_CASE_NOTES_KEY is required"):
+        env.load({**without, "JISR_DATA_DIR": str(tmp_path)})
+    with pytest.raises(env.ConfigurationError, match="Fernet keys"):
+        env.load({**PROD, "JISR_CASE_NOTES_KEY": "not-a-key", "JISR_DATA_DIR": str(tmp_path)})
+    rotated = env.load({**PROD, "JISR_CASE_NOTES_KEY": f"{NOTES_KEY}, {NOTES_KEY[:-4]}MDI=",
+                        "JISR_DATA_DIR": str(tmp_path)})  # fmt: skip
+    assert len(rotated.case_notes_keys) == 2
+    demo = env.load({"JISR_DATA_DIR": str(tmp_path)})
+    assert demo.case_notes_keys == env.load({"JISR_DATA_DIR": str(tmp_path)}).case_notes_keys
+    assert (tmp_path / env.CASE_NOTES_KEY_FILE).stat().st_mode & 0o777 == 0o600
