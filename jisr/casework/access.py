@@ -1,0 +1,174 @@
+"""Who may see and do what with a case: the user's role (its permissions) and their relationship to
+the case. Deny by default; every cell of the matrix is tested (tests/test_access_matrix.py).
+
+Relationships, from the closest:
+- owner: the social worker who carries the case;
+- receiver: the worker a transfer is proposed to (may read it to decide, and accept);
+- team: the case's owner is in the supervisor's team (workforce: the worker's supervisor);
+- territory: the case lives in the supervisor's or auditor's scope (regions, communes);
+- partner: a referral of the case was sent to the user's organisation (the referral only, never
+  the case: a limited view of the fields its consent allows).
+
+| role            | owner             | receiver      | team / territory            | partner      |
+|-----------------|-------------------|---------------|-----------------------------|--------------|
+| social worker   | view, work        | view, accept  | —                           | —            |
+| supervisor      | view, work        | view, accept  | view, approve, assign,      | —            |
+|                 |                   |               | override consent            |              |
+| auditor         | —                 | —             | view (territory; logged)    | —            |
+| partner staff   | —                 | —             | —                           | referral     |
+| others          | —                 | —             | —                           | —            |
+
+"work" = assess, plan, consent, notes, visits, propose a transfer, request closure, refer (the
+last three, and opening a case, need a current accreditation: `workforce`). Programme managers,
+payment officers and administrators see no case content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from jisr.accounts.roles import (
+    APPROVE_CASE,
+    ASSIGN_CASE,
+    AUDIT_CASE,
+    CHANGE_CASE,
+    HANDLE_REFERRAL,
+    OVERRIDE_CONSENT,
+    VIEW_CASE,
+)
+from jisr.casework.models import Case, CaseAccess, Referral, TransferStatus
+from jisr.core import access
+from jisr.core.audit import Actor
+from jisr.core.errors import AccessDenied, NotFound
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    WORK = "work"  # assess, plan, consent, notes, visits, refer, transfer, request closure
+    ACCEPT_TRANSFER = "accept_transfer"
+    APPROVE = "approve"  # care plans and closures
+    ASSIGN = "assign"
+    OVERRIDE_CONSENT = "override_consent"
+
+
+class Relation(StrEnum):
+    OWNER = "owner"
+    RECEIVER = "receiver"
+    TEAM = "team"
+    TERRITORY = "territory"
+    NONE = "none"
+
+
+# (permission the role must hold, relations that open the action)
+RULES: dict[Action, tuple[str, frozenset[Relation]]] = {
+    Action.VIEW: (VIEW_CASE, frozenset(Relation) - {Relation.NONE}),
+    Action.WORK: (CHANGE_CASE, frozenset({Relation.OWNER})),
+    Action.ACCEPT_TRANSFER: (CHANGE_CASE, frozenset({Relation.RECEIVER})),
+    Action.APPROVE: (APPROVE_CASE, frozenset({Relation.TEAM, Relation.TERRITORY})),
+    Action.ASSIGN: (ASSIGN_CASE, frozenset({Relation.TEAM, Relation.TERRITORY})),
+    Action.OVERRIDE_CONSENT: (OVERRIDE_CONSENT, frozenset({Relation.TEAM, Relation.TERRITORY})),
+}
+
+
+def _team(user: Actor) -> list[int]:
+    from jisr.workforce import selectors as workforce
+
+    return list(workforce.team_members(supervisor=user).values_list("pk", flat=True))
+
+
+def relations(user: Actor, case: Case) -> set[Relation]:
+    """Every relationship the user has with the case (empty for anonymous or inactive users)."""
+    if not getattr(user, "is_active", False):
+        return set()
+    found: set[Relation] = set()
+    if case.owner_id == user.pk:  # type: ignore[union-attr]
+        found.add(Relation.OWNER)
+    if case.transfers.filter(to_user=user, status=TransferStatus.PROPOSED).exists():
+        found.add(Relation.RECEIVER)
+    if access.has_action(user, APPROVE_CASE) and case.owner_id in _team(user):
+        found.add(Relation.TEAM)
+    territorial = access.has_action(user, APPROVE_CASE) or access.has_action(user, AUDIT_CASE)
+    scope = access.user_scope(user)
+    if territorial and scope.covers(region=case.region_code, commune=case.commune_code):
+        found.add(Relation.TERRITORY)
+    return found
+
+
+def can(user: Actor, action: Action, case: Case) -> bool:
+    permission, opening = RULES[action]
+    if not access.has_action(user, permission) and not (
+        action == Action.VIEW and access.has_action(user, AUDIT_CASE)
+    ):
+        return False
+    found = relations(user, case)
+    if action == Action.VIEW and access.has_action(user, AUDIT_CASE):
+        return Relation.TERRITORY in found  # auditors read every case in their scope
+    return bool(found & opening)
+
+
+@dataclass(frozen=True)
+class Granted:
+    case: Case
+    relation: Relation
+
+
+def require(user: Actor, action: Action, case: Case) -> Granted:
+    """Raise NotFound when the user may not even see the case (no hint that it exists),
+    AccessDenied when they see it but may not do this."""
+    found = relations(user, case)
+    if not can(user, Action.VIEW, case):
+        raise NotFound()
+    if not can(user, action, case):
+        raise AccessDenied(permission=str(action))
+    best = next((r for r in Relation if r in found), Relation.NONE)
+    return Granted(case, best)
+
+
+def log(user: Actor, case: Case, action: str, relation: Relation | str) -> None:
+    CaseAccess.objects.create(
+        case=case, user=user, action=action, relation=str(relation), at=timezone.now()
+    )
+
+
+def visible_cases(user: Actor) -> QuerySet[Case]:
+    """The cases the user may see, as one query (the caseload, the team, the territory)."""
+    if not getattr(user, "is_active", False):
+        return Case.objects.none()
+    auditing = access.has_action(user, AUDIT_CASE)
+    if not access.has_action(user, VIEW_CASE) and not auditing:
+        return Case.objects.none()
+    condition = Q(pk__in=[])
+    if access.has_action(user, VIEW_CASE):
+        condition |= Q(owner=user) | Q(
+            transfers__to_user=user, transfers__status=TransferStatus.PROPOSED
+        )
+    if access.has_action(user, APPROVE_CASE):
+        condition |= Q(owner__in=_team(user))
+    if access.has_action(user, APPROVE_CASE) or auditing:
+        scope = access.user_scope(user)
+        if not scope.empty:
+            condition |= scope.q(region_field="region_code", commune_field="commune_code")
+    return Case.objects.filter(condition).distinct()
+
+
+def visible_referrals(user: Actor) -> QuerySet[Referral]:
+    """Partner staff: the referrals sent to their organisation (nothing else of any case)."""
+    if not access.has_action(user, HANDLE_REFERRAL):
+        return Referral.objects.none()
+    from jisr.partners import selectors as partners
+
+    organization = partners.user_organization(user=user)
+    if organization is None:
+        return Referral.objects.none()
+    return Referral.objects.filter(organization=organization)
+
+
+def referral_require(user: Actor, referral_id: int) -> Referral:
+    referral = visible_referrals(user).filter(pk=referral_id).select_related("case").first()
+    if referral is None:
+        raise NotFound()
+    return referral

@@ -1,0 +1,228 @@
+"""Casework reads. Every read of a case is checked (`access`) and written to its access log; lists
+log one access per case shown. Partner staff read referrals only, through their limited view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
+
+from jisr.accounts.roles import ASSIGN_CASE, CHANGE_CASE
+from jisr.casework import access, crypto
+from jisr.casework.access import Action
+from jisr.casework.models import (
+    Case,
+    CaseAccess,
+    CaseStatus,
+    OutreachItem,
+    OutreachStatus,
+    Referral,
+    TransferStatus,
+)
+from jisr.core import access as core_access
+from jisr.core.audit import Actor
+from jisr.core.errors import AccessDenied, NotFound
+
+OPEN = (CaseStatus.INTAKE, CaseStatus.ASSESSMENT, CaseStatus.PLANNING, CaseStatus.ACTIVE,
+        CaseStatus.CLOSING)  # fmt: skip
+DUE_WITHIN = dt.timedelta(days=7)
+
+
+def _log_many(user: Actor, cases: list[Case], action: str) -> None:
+    now = timezone.now()
+    CaseAccess.objects.bulk_create(
+        [CaseAccess(case=c, user=user, action=action, relation="list", at=now) for c in cases]
+    )
+
+
+def case_list(*, user: Actor, status: str = "", limit: int = 100, offset: int = 0) -> list[Case]:
+    """The cases the caller may see (own, incoming transfers, team, territory), newest first; the
+    page shown is logged in each case's access log."""
+    cases = access.visible_cases(user)
+    if status:
+        cases = cases.filter(status=status)
+    page = list(
+        cases.select_related("household", "owner").order_by("-opened_at", "-pk")[
+            max(offset, 0) : max(offset, 0) + min(max(limit, 1), 500)
+        ]
+    )
+    _log_many(user, page, "list")
+    return page
+
+
+@dataclass(frozen=True)
+class Caseload:
+    cases: list[Case]
+    due_followups: list[Case]  # a visit's next follow-up due within a week (or past)
+    overdue_reviews: list[Case]  # the approved plan's review date has passed
+    incoming_transfers: list[Any]
+    outreach: list[OutreachItem]
+
+
+def caseload(*, user: Actor) -> Caseload:
+    """A social worker's dashboard: their open cases, what is due, what waits for them."""
+    if not core_access.has_action(user, CHANGE_CASE):
+        raise AccessDenied(permission=CHANGE_CASE)
+    today = timezone.localdate()
+    mine = (
+        Case.objects.filter(owner=user, status__in=OPEN)
+        .annotate(
+            next_due=Max("visits__next_due"),
+            review=Min("plans__review_date", filter=Q(plans__status="approved")),
+        )
+        .select_related("household")
+        .order_by("opened_at")
+    )
+    cases = list(mine)
+    _log_many(user, cases, "caseload")
+    due = [c for c in cases if c.next_due is not None and c.next_due <= today + DUE_WITHIN]  # type: ignore[attr-defined]
+    overdue = [c for c in cases if c.review is not None and c.review < today]  # type: ignore[attr-defined]
+    from jisr.casework.models import Transfer
+
+    incoming = list(
+        Transfer.objects.filter(to_user=user, status=TransferStatus.PROPOSED).select_related("case")
+    )
+    outreach = list(
+        OutreachItem.objects.filter(assigned_to=user, status=OutreachStatus.ASSIGNED)
+        .select_related("household", "person")
+        .order_by("found_at")
+    )
+    return Caseload(cases, due, overdue, incoming, outreach)
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case: Case
+    relation: str
+    may_work: bool
+    may_approve: bool
+    timeline: list[Any]
+    notes: list[dict[str, Any]]
+    assessments: list[Any]
+    plans: list[Any]
+    referrals: list[Referral]
+    consents: list[Any]
+    visits: list[Any]
+    transfers: list[Any]
+
+
+def case_detail(*, user: Actor, case_id: int, via: str = "web") -> CaseDetail:
+    """The whole case for those who may see it (404 for anyone else); the read is logged, and so
+    is each note decrypted."""
+    case = Case.objects.filter(pk=case_id).select_related("household", "person", "owner").first()
+    if case is None:
+        raise NotFound()
+    granted = access.require(user, Action.VIEW, case)
+    access.log(user, case, f"view_{via}", granted.relation)
+    notes = [
+        {"author": n.author, "written_at": n.written_at, "text": crypto.open_(n.ciphertext)}
+        for n in case.notes.select_related("author").order_by("written_at", "pk")
+    ]
+    return CaseDetail(
+        case=case,
+        relation=str(granted.relation),
+        may_work=access.can(user, Action.WORK, case),
+        may_approve=access.can(user, Action.APPROVE, case),
+        timeline=list(case.events.select_related("actor")),
+        notes=notes,
+        assessments=list(case.assessments.order_by("-assessed_at")),
+        plans=list(case.plans.order_by("-submitted_at")),
+        referrals=list(case.referrals.select_related("service", "organization")),
+        consents=list(case.consents.order_by("-given_on")),
+        visits=list(case.visits.order_by("-visited_on")),
+        transfers=list(case.transfers.select_related("to_user", "from_user")),
+    )
+
+
+def case_access_log(*, user: Actor, case_id: int) -> QuerySet[CaseAccess]:
+    """Who accessed the case: its supervisors (team, territory) and auditors."""
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        raise NotFound()
+    if not (access.can(user, Action.APPROVE, case) or core_access.has_action(user, "casework.audit_case")
+            and access.can(user, Action.VIEW, case)):  # fmt: skip
+        raise NotFound() if not access.can(user, Action.VIEW, case) else AccessDenied()
+    return case.access_log.select_related("user").order_by("-at")
+
+
+def referral_inbox(*, user: Actor, status: str = "") -> list[Referral]:
+    """Partner staff: the referrals sent to their organisation (the limited view only)."""
+    referrals = access.visible_referrals(user).select_related("service", "case")
+    if status:
+        referrals = referrals.filter(status=status)
+    page = list(referrals.order_by("-sent_at")[:200])
+    now = timezone.now()
+    CaseAccess.objects.bulk_create(
+        [CaseAccess(case=r.case, user=user, action="referral_list", relation="partner", at=now)
+         for r in page]  # fmt: skip
+    )
+    return page
+
+
+def referral_view(*, user: Actor, referral_id: int) -> dict[str, Any]:
+    """What a partner may know of a referral: the service, the status and the shared fields."""
+    referral = access.referral_require(user, referral_id)
+    access.log(user, referral.case, "referral_view", "partner")
+    return referral_limited(referral)
+
+
+def referral_limited(referral: Referral) -> dict[str, Any]:
+    return {
+        "id": referral.pk,
+        "service": str(referral.service_id),
+        "status": referral.status,
+        "sent_at": referral.sent_at,
+        "reason": referral.reason,
+        "shared": referral.shared,
+        "rejection_reason": referral.rejection_reason,
+        "outcome": referral.outcome,
+    }
+
+
+def team_view(*, user: Actor) -> list[dict[str, Any]]:
+    """A supervisor's team: each worker's open cases, what awaits approval, incoming outreach."""
+    from jisr.workforce import selectors as workforce
+
+    if not core_access.has_action(user, ASSIGN_CASE):
+        raise AccessDenied(permission=ASSIGN_CASE)
+    members = list(workforce.team_members(supervisor=user))
+    counts = open_case_counts([m.pk for m in members])
+    waiting = dict(
+        Case.objects.filter(owner__in=members)
+        .filter(Q(status=CaseStatus.CLOSING) | Q(plans__status="submitted"))
+        .values_list("owner")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("owner", "n")
+    )
+    return [
+        {"worker": m, "open_cases": counts.get(m.pk, 0), "awaiting_approval": waiting.get(m.pk, 0)}
+        for m in members
+    ]
+
+
+def open_case_counts(users: list[int] | None = None) -> dict[int, int]:
+    """Open cases per owner (all owners, or `users`): caseload indicators and balancing."""
+    cases = Case.objects.filter(status__in=OPEN)
+    if users is not None:
+        cases = cases.filter(owner__in=users)
+    return dict(cases.values_list("owner").annotate(n=Count("pk")).values_list("owner", "n"))
+
+
+def outreach_list(*, user: Actor, status: str = "open", kind: str = "") -> QuerySet[OutreachItem]:
+    """Supervisors: the items of their area; workers: the items assigned to them."""
+    items = OutreachItem.objects.select_related("household", "person", "assigned_to")
+    if core_access.has_action(user, ASSIGN_CASE):
+        scope = core_access.user_scope(user)
+        items = items.filter(scope.q(region_field="region_code", commune_field="commune_code"))
+    elif core_access.has_action(user, CHANGE_CASE):
+        items = items.filter(assigned_to=user)
+    else:
+        return OutreachItem.objects.none()
+    if status:
+        items = items.filter(status=status)
+    if kind:
+        items = items.filter(kind=kind)
+    return items.order_by("kind", "found_at", "pk")

@@ -1,0 +1,42 @@
+"""What every casework service does: check access (and the accreditation where the law needs
+it), lock the case, record the step on its timeline and in the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from jisr.casework import access
+from jisr.casework.access import Action
+from jisr.casework.errors import WrongCaseStatus
+from jisr.casework.models import Case, CaseEvent, CaseStatus
+from jisr.core import audit
+from jisr.core.audit import Actor
+
+
+def accredited(actor: Actor) -> None:
+    """Opening, referring and closing need a granted, current accreditation (law 45.18)."""
+    from jisr.workforce import selectors as workforce
+
+    workforce.accreditation_require(user=actor)
+
+
+def locked(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def acting(actor: Actor, action: Action, case: Case, *statuses: CaseStatus) -> Case:
+    """The case, locked, once the actor may do `action` on it in one of `statuses`."""
+    current = locked(case)
+    granted = access.require(actor, action, current)
+    if statuses and current.status not in statuses:
+        raise WrongCaseStatus(status=current.status)
+    access.log(actor, current, str(action), granted.relation)
+    return current
+
+
+def event(actor: Actor, case: Case, kind: str, **detail: Any) -> None:
+    """The timeline entry and the audit row of one step (never the confidential text)."""
+    CaseEvent.objects.create(case=case, kind=kind, actor=actor, at=timezone.now(), detail=detail)
+    audit.record(actor=actor, action=f"casework.{kind}", target=case, after=detail)
