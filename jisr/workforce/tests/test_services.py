@@ -315,6 +315,7 @@ def test_suspend_and_reinstate_need_a_reason(admin: Any, worker: SocialWorker) -
 
 def test_renew_must_end_later_and_works_from_expired(admin: Any, worker: SocialWorker) -> None:
     end = worker.accreditation_valid_until
+    assert end is not None
     with pytest.raises(InvalidInput) as caught:
         services.accreditation_renew(actor=admin, worker=worker, valid_until=end)
     assert caught.value.details["field"] == "valid_until"
@@ -349,6 +350,7 @@ def test_expire_marks_granted_accreditations_past_their_end(
     admin: Any, admin06: Any, worker: SocialWorker, pending: SocialWorker
 ) -> None:
     end = worker.accreditation_valid_until
+    assert end is not None
     assert services.accreditations_expire(on=end) == 0
     assert services.accreditations_expire(on=end + dt.timedelta(days=1), actor=admin) == 1
     assert SocialWorker.objects.get(pk=worker.pk).accreditation_status == "expired"
@@ -376,7 +378,12 @@ def test_a_worker_records_their_own_training(worker: SocialWorker) -> None:
 def test_an_administrator_in_scope_records_training_others_are_refused(
     admin06: Any, admin02: Any, supervisor: Any, worker: SocialWorker, make_user: Callable[..., Any]
 ) -> None:
-    arguments = {"worker": worker, "date": dt.date(2026, 2, 3), "title": "Droit", "hours": 3}
+    arguments: dict[str, Any] = {
+        "worker": worker,
+        "date": dt.date(2026, 2, 3),
+        "title": "Droit",
+        "hours": 3,
+    }
     services.training_record_add(actor=admin06, **arguments)
     with pytest.raises(NotFound):
         services.training_record_add(actor=admin02, **arguments)
