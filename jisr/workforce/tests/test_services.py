@@ -446,3 +446,20 @@ def test_supervision_refuses_bad_counts(supervisor: Any, worker: SocialWorker) -
             actor=supervisor, worker=worker, date=dt.date(2026, 3, 2), cases_reviewed=-1
         )
     assert caught.value.details["field"] == "cases_reviewed"
+
+
+def test_the_expire_command(worker: SocialWorker) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    end = worker.accreditation_valid_until
+    assert end is not None
+    out = StringIO()
+    call_command("workforce", "expiring", "--days", "3650", stdout=out)
+    assert worker.accreditation_number in out.getvalue()
+    call_command(
+        "workforce", "expire", "--on", (end + dt.timedelta(days=1)).isoformat(), stdout=out
+    )
+    assert "expired: 1" in out.getvalue()
+    assert SocialWorker.objects.get(pk=worker.pk).accreditation_status == "expired"
