@@ -12,6 +12,7 @@ from jisr.geo.api import router as geo_router
 from jisr.payments.api import router as payments_router
 from jisr.programmes.api import router as programmes_router
 from jisr.registry.api import router as registry_router
+from jisr.workforce.api import router as workforce_router
 
 api = NinjaAPI(
     title="Jisr API",
@@ -26,6 +27,7 @@ api.add_router("/geo/", geo_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/programmes/", programmes_router)
 api.add_router("/payments/", payments_router)
+api.add_router("/workforce/", workforce_router)
 
 
 @api.exception_handler(DomainError)

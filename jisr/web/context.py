@@ -16,6 +16,8 @@ from jisr.accounts.roles import (
     VIEW_ENROLMENT,
     VIEW_HOUSEHOLD,
     VIEW_PAYMENTS,
+    VIEW_WORKFORCE,
+    VIEW_WORKFORCE_INDICATORS,
 )
 from jisr.core import access
 
@@ -31,6 +33,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("programmes:overview"), _("Programmes")))
         if access.can(user, VIEW_PAYMENTS) and access.user_scope(user).national:
             items.append((reverse("payments:cycle_list"), _("Payments")))
+        if access.can(user, VIEW_WORKFORCE):
+            items.append((reverse("workforce:worker_list"), _("Social workers")))
+        elif access.can(user, VIEW_WORKFORCE_INDICATORS):
+            items.append((reverse("workforce:indicators"), _("Workforce indicators")))
         if access.can(user, CHANGE_HOUSEHOLD):
             items.append((reverse("registry:import_upload"), _("Import")))
         if access.can(user, APPROVE_CHANGE):

@@ -1,0 +1,165 @@
+"""The workforce's pages: the home page banner, my profile, the list and profile (scoped), the
+forms, expiring accreditations, indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from jisr.accounts.roles import Role
+from jisr.registry.tests.test_views import logged_in
+from jisr.workforce.models import SocialWorker, SupervisionSession, TrainingRecord
+
+pytestmark = [pytest.mark.django_db]
+
+
+def _ending_in(worker: SocialWorker, days: int) -> None:
+    SocialWorker.objects.filter(pk=worker.pk).update(
+        accreditation_valid_until=timezone.localdate() + dt.timedelta(days=days)
+    )
+
+
+def test_home_banner_warns_sixty_days_ahead(worker: SocialWorker) -> None:
+    _ending_in(worker, 61)
+    page = logged_in(worker.user).get("/").content.decode()
+    assert 'data-code="ok"' in page
+    _ending_in(worker, 60)
+    page = logged_in(worker.user).get("/").content.decode()
+    assert 'data-code="expiring"' in page
+    assert "ends in 60 days" in page
+
+
+def test_home_banner_says_why_a_worker_cannot_take_cases(worker: SocialWorker) -> None:
+    SocialWorker.objects.filter(pk=worker.pk).update(accreditation_status="suspended")
+    page = logged_in(worker.user).get("/").content.decode()
+    assert 'data-code="suspended"' in page
+    assert "is suspended" in page
+
+
+def test_home_has_no_banner_without_a_profile(admin: Any) -> None:
+    assert 'id="accreditation-banner"' not in logged_in(admin).get("/").content.decode()
+
+
+def test_home_banner_in_arabic(worker: SocialWorker) -> None:
+    _ending_in(worker, 10)
+    response = logged_in(worker.user, "ar").get("/")
+    assert response.status_code == 200
+    assert 'data-code="expiring"' in response.content.decode()
+
+
+def test_my_profile_shows_accreditation_and_this_years_training(worker: SocialWorker) -> None:
+    TrainingRecord.objects.create(
+        worker=worker,
+        date=timezone.localdate(),
+        title="Protection de l'enfance",
+        hours="12.5",
+        recorded_by=worker.user,
+    )
+    page = logged_in(worker.user).get("/workforce/me/").content.decode()
+    assert 'data-status="granted"' in page
+    assert worker.accreditation_number in page
+    assert 'id="training-hours">12.5<' in page
+    assert 'id="training-form"' in page
+    assert 'id="accreditation-actions"' not in page  # a worker does not manage their own
+    assert 'id="supervision-form"' not in page
+
+
+def test_my_profile_without_a_profile(supervisor: Any) -> None:
+    assert 'id="no-profile"' in logged_in(supervisor).get("/workforce/me/").content.decode()
+
+
+def test_a_worker_adds_training_through_the_form(worker: SocialWorker) -> None:
+    client = logged_in(worker.user)
+    response = client.post(
+        f"/workforce/workers/{worker.pk}/training/",
+        {"date": timezone.localdate().isoformat(), "title": "Médiation", "hours": "3"},
+    )
+    assert response.status_code == 302
+    assert response.url == "/workforce/me/"
+    assert TrainingRecord.objects.filter(worker=worker, title="Médiation").exists()
+    bad = client.post(
+        f"/workforce/workers/{worker.pk}/training/", {"date": "soon", "title": "x", "hours": "3"}
+    )
+    assert bad.status_code == 302
+    assert TrainingRecord.objects.count() == 1
+
+
+def test_worker_list_is_scoped(
+    admin02: Any, supervisor: Any, worker: SocialWorker, make_user: Callable[..., Any]
+) -> None:
+    page = logged_in(supervisor).get("/workforce/").content.decode()
+    assert 'data-worker="worker06"' in page
+    assert 'data-worker="worker06"' not in logged_in(admin02).get("/workforce/").content.decode()
+    assert logged_in(worker.user).get("/workforce/").status_code == 403
+    partner = make_user(Role.PARTNER_STAFF, national=True)
+    assert logged_in(partner).get("/workforce/").status_code == 403
+
+
+def test_profile_page_scoped_and_forms_by_role(
+    admin06: Any, admin02: Any, supervisor: Any, worker: SocialWorker
+) -> None:
+    url = f"/workforce/workers/{worker.pk}/"
+    assert logged_in(admin02).get(url).status_code == 404
+    as_admin = logged_in(admin06).get(url).content.decode()
+    assert 'id="accreditation-actions"' in as_admin
+    assert 'id="supervision-form"' not in as_admin
+    as_supervisor = logged_in(supervisor).get(url).content.decode()
+    assert 'id="supervision-form"' in as_supervisor
+    assert 'id="accreditation-actions"' not in as_supervisor
+
+
+def test_accreditation_action_and_supervision_through_the_pages(
+    admin06: Any, supervisor: Any, worker: SocialWorker
+) -> None:
+    client = logged_in(admin06)
+    response = client.post(
+        f"/workforce/workers/{worker.pk}/accreditation/suspend/", {"reason": "enquête"}
+    )
+    assert response.status_code == 302
+    assert SocialWorker.objects.get(pk=worker.pk).accreditation_status == "suspended"
+    refused = client.post(f"/workforce/workers/{worker.pk}/accreditation/suspend/", {"reason": "x"})
+    assert refused.status_code == 302  # shown as a message, nothing changed
+    page = client.get(f"/workforce/workers/{worker.pk}/").content.decode()
+    assert "does not allow this change" in page
+    response = logged_in(supervisor).post(
+        f"/workforce/workers/{worker.pk}/supervision/",
+        {"date": "2026-01-10", "cases_reviewed": "5", "notes": "ok"},
+    )
+    assert response.status_code == 302
+    assert SupervisionSession.objects.get().cases_reviewed == 5
+    # The worker may open their own profile but not reinstate their own accreditation.
+    logged_in(worker.user).post(
+        f"/workforce/workers/{worker.pk}/accreditation/reinstate/", {"reason": "x"}
+    )
+    assert SocialWorker.objects.get(pk=worker.pk).accreditation_status == "suspended"
+
+
+def test_expiring_page_for_administrators(
+    admin06: Any, supervisor: Any, worker: SocialWorker
+) -> None:
+    _ending_in(worker, 45)
+    page = logged_in(admin06).get("/workforce/expiring/").content.decode()
+    assert 'data-worker="worker06"' in page
+    assert ">45<" in page
+    assert 'data-worker="worker06"' not in (
+        logged_in(admin06).get("/workforce/expiring/?days=30").content.decode()
+    )
+    assert logged_in(supervisor).get("/workforce/expiring/").status_code == 403
+
+
+def test_indicators_page(supervisor: Any, worker: SocialWorker) -> None:
+    page = logged_in(supervisor).get("/workforce/indicators/").content.decode()
+    assert 'data-region="national"' in page
+    assert 'data-region="06"' in page
+    assert logged_in(worker.user).get("/workforce/indicators/").status_code == 403
+
+
+def test_navigation_links_the_workforce_for_those_who_may_see_it(
+    supervisor: Any, worker: SocialWorker
+) -> None:
+    assert 'href="/workforce/"' in logged_in(supervisor).get("/").content.decode()
+    assert 'href="/workforce/"' not in logged_in(worker.user).get("/").content.decode()
