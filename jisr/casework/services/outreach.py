@@ -168,8 +168,8 @@ def outreach_assign(
     profiles = list(workforce.worker_profiles(communes=None, languages=None).filter(user__in=team))
     if not profiles:
         raise InvalidInput(_("Your team has no accredited social worker to assign."), field="items")
-    territory = {p.user_id: set(p.territory.values_list("code", flat=True)) for p in profiles}
-    speaks = {p.user_id: set(p.languages or []) for p in profiles}
+    territory = {p.user_id: {c.code for c in p.communes.all()} for p in profiles}
+    speaks = {p.user_id: {w.language for w in p.languages.all()} for p in profiles}
     load = _loads(list(territory))
     assigned: dict[int, int] = {}
     for item in chosen:

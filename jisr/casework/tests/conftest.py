@@ -1,0 +1,96 @@
+"""A household of Casablanca-Settat with a case, and everyone who may or may not reach it:
+its owner and other workers, supervisors (of the team, of the territory, of elsewhere), auditors,
+partner staff (of the organisation a referral went to, and of another), and the roles that never
+see cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from jisr.accounts.roles import Role
+from jisr.casework import services
+from jisr.partners.models import Organization, OrganizationMember, Service
+from jisr.registry.tests.conftest import family
+from jisr.workforce.tests.factories import profile_for
+
+__all__ = ["family"]
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def people(make_user: Callable[..., Any]) -> dict[str, Any]:
+    """Users by their relationship to the case built in `case`."""
+    team_supervisor = make_user(Role.SUPERVISOR, username="sup_team", regions=["02"])
+    people = {
+        "owner": make_user(Role.SOCIAL_WORKER, username="owner", regions=["06"]),
+        "colleague": make_user(Role.SOCIAL_WORKER, username="colleague", regions=["06"]),
+        "receiver": make_user(Role.SOCIAL_WORKER, username="receiver", regions=["06"]),
+        "sup_team": team_supervisor,
+        "sup_territory": make_user(Role.SUPERVISOR, username="sup_territory", regions=["06"]),
+        "sup_elsewhere": make_user(Role.SUPERVISOR, username="sup_elsewhere", regions=["02"]),
+        "auditor_in": make_user(Role.AUDITOR, username="auditor_in", regions=["06"]),
+        "auditor_out": make_user(Role.AUDITOR, username="auditor_out", regions=["02"]),
+        "partner_in": make_user(Role.PARTNER_STAFF, username="partner_in"),
+        "partner_out": make_user(Role.PARTNER_STAFF, username="partner_out"),
+        "manager": make_user(Role.PROGRAMME_MANAGER, username="manager", national=True),
+        "payer": make_user(Role.PAYMENT_OFFICER, username="payer", national=True),
+        "admin": make_user(Role.ADMINISTRATOR, username="admin", national=True),
+    }
+    for name in ("owner", "colleague", "receiver"):
+        profile_for(people[name], region="06", supervisor=team_supervisor)
+    for name in ("sup_team", "sup_territory", "sup_elsewhere"):
+        profile_for(people[name], region="06" if name == "sup_territory" else "02")
+    return people
+
+
+@pytest.fixture
+def partner(people: dict[str, Any], regions: None) -> dict[str, Any]:
+    association = Organization.objects.create(
+        kind="association", name_fr="Association Amal pour les enfants handicapés", region_id="06"
+    )
+    other = Organization.objects.create(kind="association", name_fr="Autre", region_id="06")
+    service = Service.objects.create(organization=association, name="Rééducation", status="active")
+    OrganizationMember.objects.create(user=people["partner_in"], organization=association)
+    OrganizationMember.objects.create(user=people["partner_out"], organization=other)
+    return {"organization": association, "other": other, "service": service}
+
+
+RATINGS = {
+    name: {"level": level, "note": ""}
+    for name, level in (
+        ("health_disability", "high"), ("elderly_autonomy", "none"),
+        ("child_protection", "medium"), ("isolation", "low"), ("housing", "low"),
+        ("income_benefits", "medium"),
+    )
+}  # fmt: skip
+
+
+@pytest.fixture
+def case(family: dict[str, Any], people: dict[str, Any], partner: dict[str, Any]) -> Any:
+    """An active case (assessed, plan approved by the team's supervisor), with consent for the
+    association, referred to its service, and a transfer proposed to `receiver`."""
+    owner = people["owner"]
+    case = services.case_open(actor=owner, household=family["household"], person=family["son"],
+                              source="self", summary="Youssef needs physiotherapy")  # fmt: skip
+    services.assessment_record(actor=owner, case=case, ratings=RATINGS)
+    plan = services.plan_submit(
+        actor=owner, case=case, goals=["Weekly physiotherapy"],
+        actions=[{"description": "Refer to the association", "service": str(partner["service"].pk)}],
+        review_date=TODAY() + dt.timedelta(days=90),
+    )  # fmt: skip
+    services.plan_decide(actor=people["sup_team"], plan=plan, approve=True)
+    services.consent_record(
+        actor=owner, case=case, given_by="Fatima (mother)", purpose="physiotherapy",
+        scope="referral", fields=["first_name", "age", "needs"], given_on=TODAY(),
+        recipients=[partner["organization"]],
+    )  # fmt: skip
+    services.referral_send(actor=owner, case=case, service=partner["service"], reason="physio")
+    services.note_add(actor=owner, case=case, text="Father worried about transport costs.")
+    services.transfer_propose(actor=owner, case=case, to_user=people["receiver"], reason="move")
+    case.refresh_from_db()
+    return case

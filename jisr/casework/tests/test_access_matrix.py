@@ -1,0 +1,96 @@
+"""Every role × action × relationship to a case, checked cell by cell: the rules (`access.can`)
+against a table written from the issue, then the API (404 for whoever may not see the case, 403
+for whoever sees it but may not act), and the case's access log for every read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from jisr.casework import access, services
+from jisr.casework.access import Action
+from jisr.casework.models import CaseAccess
+from jisr.registry.tests.test_api import client_for
+
+pytestmark = pytest.mark.django_db
+
+V, W, T, A, S, O = (Action.VIEW, Action.WORK, Action.ACCEPT_TRANSFER, Action.APPROVE,
+                    Action.ASSIGN, Action.OVERRIDE_CONSENT)  # fmt: skip
+# Who may do what with the case of the fixture (owned by `owner`, whose supervisor is `sup_team`,
+# in region 06, referred to `partner_in`'s organisation, a transfer proposed to `receiver`).
+EXPECTED: dict[str, set[Action]] = {
+    "owner": {V, W},
+    "colleague": set(),  # another worker of the same region: nothing
+    "receiver": {V, T},  # may read the case to decide, and accept
+    "sup_team": {V, A, S, O},  # the owner's supervisor (scope elsewhere)
+    "sup_territory": {V, A, S, O},  # a supervisor of the case's region
+    "sup_elsewhere": set(),
+    "auditor_in": {V},  # reads everything in scope, each read logged
+    "auditor_out": set(),
+    "partner_in": set(),  # the referral only, never the case
+    "partner_out": set(),
+    "manager": set(),  # programme and payment staff see no case content
+    "payer": set(),
+    "admin": set(),
+}
+
+
+def test_the_rules_cell_by_cell(case: Any, people: dict[str, Any]) -> None:
+    for name, user in people.items():
+        allowed = {action for action in Action if access.can(user, action, case)}
+        assert allowed == EXPECTED[name], name
+
+
+def test_the_api_enforces_each_cell(case: Any, people: dict[str, Any], partner: Any) -> None:
+    for name, user in people.items():
+        client = client_for(user)
+        listed = {c["id"] for c in client.get("/api/v1/casework/cases/").json()}
+        sees = V in EXPECTED[name]
+        assert (case.pk in listed) == sees, name
+        detail = client.get(f"/api/v1/casework/cases/{case.pk}")
+        assert detail.status_code == (200 if sees else 404), name
+        note = client.post(f"/api/v1/casework/cases/{case.pk}/notes", {"text": "x"},
+                           content_type="application/json")  # fmt: skip
+        assert note.status_code == (201 if W in EXPECTED[name] else 403 if sees else 404), name
+        plan = services.plan_submit(actor=people["owner"], case=case, goals=["g"], actions=[],
+                                    review_date=dt.date.today() + dt.timedelta(days=30))  # fmt: skip
+        decision = client.post(f"/api/v1/casework/plans/{plan.pk}/decision", {"approve": True},
+                               content_type="application/json")  # fmt: skip
+        assert decision.status_code == (200 if A in EXPECTED[name] else 403 if sees else 404), name
+        referrals = client.get("/api/v1/casework/referrals/").json()
+        assert bool(referrals) == (name == "partner_in"), name
+
+
+def test_the_partner_sees_only_the_referral_and_what_consent_allows(
+    case: Any, people: dict[str, Any]
+) -> None:
+    client = client_for(people["partner_in"])
+    [referral] = client.get("/api/v1/casework/referrals/").json()
+    assert set(referral["shared"]) == {"case", "reason", "first_name", "age", "needs"}
+    assert "phone" not in referral["shared"]  # contact was not in the consent
+    assert client.get(f"/api/v1/casework/referrals/{referral['id']}").status_code == 200
+    other = client_for(people["partner_out"])
+    assert other.get(f"/api/v1/casework/referrals/{referral['id']}").status_code == 404
+    answer = other.post(f"/api/v1/casework/referrals/{referral['id']}/answer", {"accept": True},
+                        content_type="application/json")  # fmt: skip
+    assert answer.status_code == 404
+
+
+def test_every_read_is_in_the_case_access_log(case: Any, people: dict[str, Any]) -> None:
+    CaseAccess.objects.all().delete()
+    for name, user in people.items():
+        client_for(user).get(f"/api/v1/casework/cases/{case.pk}")
+    readers = set(CaseAccess.objects.filter(case=case).values_list("user__username", flat=True))
+    assert readers == {name for name, allowed in EXPECTED.items() if V in allowed}
+    auditor = CaseAccess.objects.get(case=case, user=people["auditor_in"])
+    assert (auditor.action, auditor.relation) == ("view_api", "territory")
+
+
+def test_inactive_users_reach_nothing(case: Any, people: dict[str, Any]) -> None:
+    owner = people["owner"]
+    owner.is_active = False
+    owner.save()
+    assert not any(access.can(owner, action, case) for action in Action)
+    assert not access.visible_cases(owner).exists()
