@@ -32,7 +32,7 @@ class CaseSource(models.TextChoices):
 
 
 class Case(models.Model):
-    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    reference = models.CharField(_("reference"), max_length=24, unique=True)
     household = models.ForeignKey(
         "registry.Household", on_delete=models.PROTECT, related_name="cases"
     )

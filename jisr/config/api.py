@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from jisr.accounts.api import BearerToken
 from jisr.accounts.api import router as accounts_router
 from jisr.core.errors import DomainError
+from jisr.casework.api import router as casework_router
 from jisr.geo.api import router as geo_router
 from jisr.payments.api import router as payments_router
 from jisr.programmes.api import router as programmes_router
@@ -27,6 +28,7 @@ api.add_router("/geo/", geo_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/programmes/", programmes_router)
 api.add_router("/payments/", payments_router)
+api.add_router("/casework/", casework_router)
 api.add_router("/workforce/", workforce_router)
 
 

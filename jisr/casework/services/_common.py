@@ -36,7 +36,7 @@ def acting(actor: Actor, action: Action, case: Case, *statuses: CaseStatus) -> C
     return current
 
 
-def event(actor: Actor, case: Case, kind: str, **detail: Any) -> None:
+def event(actor: Actor, case: Case, step: str, /, **detail: Any) -> None:
     """The timeline entry and the audit row of one step (never the confidential text)."""
-    CaseEvent.objects.create(case=case, kind=kind, actor=actor, at=timezone.now(), detail=detail)
-    audit.record(actor=actor, action=f"casework.{kind}", target=case, after=detail)
+    CaseEvent.objects.create(case=case, kind=step, actor=actor, at=timezone.now(), detail=detail)
+    audit.record(actor=actor, action=f"casework.{step}", target=case, after=detail)

@@ -5,6 +5,7 @@ move ownership only when the receiver accepts. Notes are encrypted at rest."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -73,7 +74,7 @@ def case_open(
         raise InvalidInput(_("This person is not a member of the household."), field="person")
     now = timezone.now()
     case = Case.objects.create(
-        reference=f"tmp-{now.timestamp()}",
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",  # numbered from its id just below
         household=household,
         person=person,
         region_code=household.region_id,

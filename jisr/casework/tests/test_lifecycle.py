@@ -21,7 +21,7 @@ from jisr.casework.errors import (
 )
 from jisr.casework.models import CaseEvent, CaseNote, Referral
 from jisr.casework.tests.conftest import RATINGS
-from jisr.core.errors import AccessDenied, InvalidInput
+from jisr.core.errors import AccessDenied, InvalidInput, NotFound
 from jisr.core.models import AuditEvent
 from jisr.workforce.errors import NotAccredited
 from jisr.workforce.models import SocialWorker
@@ -175,7 +175,7 @@ def test_ownership_moves_only_when_the_receiver_accepts(
     services.transfer_answer(actor=receiver, transfer=transfer, accept=True)
     case.refresh_from_db()
     assert case.owner == receiver
-    with pytest.raises(AccessDenied):  # the former owner no longer works on it
+    with pytest.raises(NotFound):  # the former owner no longer reaches it at all
         services.note_add(actor=owner, case=case, text="x")
 
 
