@@ -9,6 +9,7 @@ from jisr.accounts.api import BearerToken
 from jisr.accounts.api import router as accounts_router
 from jisr.core.errors import DomainError
 from jisr.geo.api import router as geo_router
+from jisr.partners.api import router as partners_router
 from jisr.payments.api import router as payments_router
 from jisr.programmes.api import router as programmes_router
 from jisr.registry.api import router as registry_router
@@ -26,6 +27,7 @@ api.add_router("/geo/", geo_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/programmes/", programmes_router)
 api.add_router("/payments/", payments_router)
+api.add_router("/partners/", partners_router)
 
 
 @api.exception_handler(DomainError)

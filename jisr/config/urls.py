@@ -17,6 +17,7 @@ urlpatterns = [
     path("households/", include("jisr.registry.urls")),
     path("programmes/", include("jisr.programmes.urls")),
     path("payments/", include("jisr.payments.urls")),
+    path("partners/", include("jisr.partners.urls")),
     path("api/v1/", api.urls),
     path("api/dci/", dci_api.urls),
     path("admin/", admin.site.urls),
