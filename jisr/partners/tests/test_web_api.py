@@ -291,3 +291,24 @@ def test_api_refuses_steps_to_partner_staff(
         content_type="application/json",
     )
     assert answer.status_code == 403
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_pages_in_arabic_and_french(
+    directory: dict[str, Any], manager: Any, staff: Any, language: str
+) -> None:
+    agreement = demo_agreement()
+    due = agreement.reports_due.get(period_start=dt.date(2026, 4, 1))
+    for user, url in (
+        (manager, "/partners/?commune=06.01.001"),
+        (manager, f"/partners/organizations/{directory['nour'].pk}/"),
+        (manager, "/partners/agreements/"),
+        (manager, f"/partners/agreements/{agreement.pk}/"),
+        (staff, "/partners/reports/"),
+        (staff, f"/partners/reports/due/{due.pk}/"),
+    ):
+        response = logged_in(user, language).get(url)
+        assert response.status_code == 200, url
+        assert f'lang="{language}"' in response.content.decode()
+    arabic = logged_in(manager, "ar").get(f"/partners/organizations/{directory['nour'].pk}/")
+    assert "مركز الاستقبال النهاري للأطفال في وضعية إعاقة" in arabic.content.decode()
