@@ -31,6 +31,7 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from jisr.accounts.models import User
 from jisr.accounts.roles import (
     APPROVE_CASE,
     ASSIGN_CASE,
@@ -42,7 +43,6 @@ from jisr.accounts.roles import (
 )
 from jisr.casework.models import Case, CaseAccess, Referral, TransferStatus
 from jisr.core import access
-from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, NotFound
 
 
@@ -74,18 +74,18 @@ RULES: dict[Action, tuple[str, frozenset[Relation]]] = {
 }
 
 
-def _team(user: Actor) -> list[int]:
+def _team(user: User) -> list[int]:
     from jisr.workforce import selectors as workforce
 
     return list(workforce.team_members(supervisor=user).values_list("pk", flat=True))
 
 
-def relations(user: Actor, case: Case) -> set[Relation]:
+def relations(user: User, case: Case) -> set[Relation]:
     """Every relationship the user has with the case (empty for anonymous or inactive users)."""
     if not getattr(user, "is_active", False):
         return set()
     found: set[Relation] = set()
-    if case.owner_id == user.pk:  # type: ignore[union-attr]
+    if case.owner_id == user.pk:
         found.add(Relation.OWNER)
     if case.transfers.filter(to_user=user, status=TransferStatus.PROPOSED).exists():
         found.add(Relation.RECEIVER)
@@ -98,7 +98,7 @@ def relations(user: Actor, case: Case) -> set[Relation]:
     return found
 
 
-def can(user: Actor, action: Action, case: Case) -> bool:
+def can(user: User, action: Action, case: Case) -> bool:
     permission, opening = RULES[action]
     if not access.has_action(user, permission) and not (
         action == Action.VIEW and access.has_action(user, AUDIT_CASE)
@@ -116,7 +116,7 @@ class Granted:
     relation: Relation
 
 
-def require(user: Actor, action: Action, case: Case) -> Granted:
+def require(user: User, action: Action, case: Case) -> Granted:
     """Raise NotFound when the user may not even see the case (no hint that it exists),
     AccessDenied when they see it but may not do this."""
     found = relations(user, case)
@@ -128,13 +128,13 @@ def require(user: Actor, action: Action, case: Case) -> Granted:
     return Granted(case, best)
 
 
-def log(user: Actor, case: Case, action: str, relation: Relation | str) -> None:
+def log(user: User, case: Case, action: str, relation: Relation | str) -> None:
     CaseAccess.objects.create(
         case=case, user=user, action=action, relation=str(relation), at=timezone.now()
     )
 
 
-def visible_cases(user: Actor) -> QuerySet[Case]:
+def visible_cases(user: User) -> QuerySet[Case]:
     """The cases the user may see, as one query (the caseload, the team, the territory)."""
     if not getattr(user, "is_active", False):
         return Case.objects.none()
@@ -155,7 +155,7 @@ def visible_cases(user: Actor) -> QuerySet[Case]:
     return Case.objects.filter(condition).distinct()
 
 
-def visible_referrals(user: Actor) -> QuerySet[Referral]:
+def visible_referrals(user: User) -> QuerySet[Referral]:
     """Partner staff: the referrals sent to their organisation (nothing else of any case)."""
     if not access.has_action(user, HANDLE_REFERRAL):
         return Referral.objects.none()
@@ -167,7 +167,7 @@ def visible_referrals(user: Actor) -> QuerySet[Referral]:
     return Referral.objects.filter(organization=organization)
 
 
-def referral_require(user: Actor, referral_id: int) -> Referral:
+def referral_require(user: User, referral_id: int) -> Referral:
     referral = visible_referrals(user).filter(pk=referral_id).select_related("case").first()
     if referral is None:
         raise NotFound()

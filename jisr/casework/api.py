@@ -36,11 +36,17 @@ class CaseOut(Schema):
     @classmethod
     def of(cls, case: Case) -> CaseOut:
         return cls(
-            id=case.pk, reference=case.reference, household=case.household.rsu_id,
-            status=case.status, source=case.source, summary=case.summary,
-            owner=case.owner.get_username(), opened_at=case.opened_at,
-            region=case.region_code, commune=case.commune_code,
-        )  # fmt: skip
+            id=case.pk,
+            reference=case.reference,
+            household=case.household.rsu_id,
+            status=case.status,
+            source=case.source,
+            summary=case.summary,
+            owner=case.owner.get_username(),
+            opened_at=case.opened_at,
+            region=case.region_code,
+            commune=case.commune_code,
+        )
 
 
 class CaseIn(Schema):
@@ -130,28 +136,65 @@ def _detail(detail: selectors.CaseDetail) -> dict[str, Any]:
     return {
         **CaseOut.of(case).dict(),
         "relation": detail.relation,
-        "timeline": [{"kind": e.kind, "at": e.at, "actor": e.actor.get_username(),
-                      "detail": e.detail} for e in detail.timeline],  # fmt: skip
-        "assessments": [{"id": a.pk, "ratings": a.ratings, "benefits": a.benefits,
-                         "assessed_at": a.assessed_at} for a in detail.assessments],  # fmt: skip
-        "plans": [{"id": p.pk, "status": p.status, "goals": p.goals, "actions": p.actions,
-                   "review_date": p.review_date} for p in detail.plans],  # fmt: skip
-        "referrals": [{"id": r.pk, "service": str(r.service_id), "status": r.status,
-                       "override": bool(r.override_reason)} for r in detail.referrals],  # fmt: skip
-        "consents": [{"id": c.pk, "scope": c.scope, "fields": c.fields, "given_on": c.given_on,
-                      "expires_on": c.expires_on, "withdrawn_on": c.withdrawn_on}
-                     for c in detail.consents],  # fmt: skip
-        "visits": [{"kind": v.kind, "visited_on": v.visited_on, "next_due": v.next_due}
-                   for v in detail.visits],  # fmt: skip
-        "notes": [{"author": n["author"].get_username(), "written_at": n["written_at"],
-                   "text": n["text"]} for n in detail.notes],  # fmt: skip
+        "timeline": [
+            {"kind": e.kind, "at": e.at, "actor": e.actor.get_username(), "detail": e.detail}
+            for e in detail.timeline
+        ],
+        "assessments": [
+            {"id": a.pk, "ratings": a.ratings, "benefits": a.benefits, "assessed_at": a.assessed_at}
+            for a in detail.assessments
+        ],
+        "plans": [
+            {
+                "id": p.pk,
+                "status": p.status,
+                "goals": p.goals,
+                "actions": p.actions,
+                "review_date": p.review_date,
+            }
+            for p in detail.plans
+        ],
+        "referrals": [
+            {
+                "id": r.pk,
+                "service": str(r.service_id),
+                "status": r.status,
+                "override": bool(r.override_reason),
+            }
+            for r in detail.referrals
+        ],
+        "consents": [
+            {
+                "id": c.pk,
+                "scope": c.scope,
+                "fields": c.fields,
+                "given_on": c.given_on,
+                "expires_on": c.expires_on,
+                "withdrawn_on": c.withdrawn_on,
+            }
+            for c in detail.consents
+        ],
+        "visits": [
+            {"kind": v.kind, "visited_on": v.visited_on, "next_due": v.next_due}
+            for v in detail.visits
+        ],
+        "notes": [
+            {"author": n["author"].get_username(), "written_at": n["written_at"], "text": n["text"]}
+            for n in detail.notes
+        ],
     }
 
 
 @router.get("/cases/", response=list[CaseOut])
-def case_list(request: HttpRequest, status: str = "", limit: int = 100, offset: int = 0) -> list[CaseOut]:
-    return [CaseOut.of(c) for c in selectors.case_list(user=api_user(request), status=status,
-                                                        limit=limit, offset=offset)]  # fmt: skip
+def case_list(
+    request: HttpRequest, status: str = "", limit: int = 100, offset: int = 0
+) -> list[CaseOut]:
+    return [
+        CaseOut.of(c)
+        for c in selectors.case_list(
+            user=api_user(request), status=status, limit=limit, offset=offset
+        )
+    ]
 
 
 @router.post("/cases/", response={201: CaseOut})
@@ -160,17 +203,23 @@ def case_open(request: HttpRequest, body: CaseIn) -> Status[CaseOut]:
     household = registry_selectors.household_in_scope(user=user, rsu_id=body.household)
     person = None
     if body.person:
-        person = household.memberships.filter(person__rnp_id=body.person).first()
-        if person is None:
+        membership = household.memberships.filter(person__rnp_id=body.person).first()
+        if membership is None:
             raise InvalidInput("not a member of the household", field="person")
-        person = person.person
+        person = membership.person
     outreach = None
     if body.outreach is not None:
         outreach = selectors.outreach_list(user=user, status="").filter(pk=body.outreach).first()
         if outreach is None:
             raise NotFound()
-    case = services.case_open(actor=user, household=household, person=person, source=body.source,
-                              summary=body.summary, outreach=outreach)  # fmt: skip
+    case = services.case_open(
+        actor=user,
+        household=household,
+        person=person,
+        source=body.source,
+        summary=body.summary,
+        outreach=outreach,
+    )
     return Status(201, CaseOut.of(case))
 
 
@@ -182,22 +231,31 @@ def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
 @router.get("/cases/{case_id}/access-log")
 def case_access_log(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     log = selectors.case_access_log(user=api_user(request), case_id=case_id)[:500]
-    return [{"user": a.user.get_username(), "action": a.action, "relation": a.relation,
-             "at": a.at} for a in log]  # fmt: skip
+    return [
+        {"user": a.user.get_username(), "action": a.action, "relation": a.relation, "at": a.at}
+        for a in log
+    ]
 
 
 @router.post("/cases/{case_id}/assessments", response={201: dict[str, int]})
-def assessment_record(request: HttpRequest, case_id: int, body: AssessmentIn) -> Status[dict[str, int]]:
-    a = services.assessment_record(actor=api_user(request), case=_case(request, case_id),
-                                   ratings=body.ratings)  # fmt: skip
+def assessment_record(
+    request: HttpRequest, case_id: int, body: AssessmentIn
+) -> Status[dict[str, int]]:
+    a = services.assessment_record(
+        actor=api_user(request), case=_case(request, case_id), ratings=body.ratings
+    )
     return Status(201, {"id": a.pk})
 
 
 @router.post("/cases/{case_id}/plans", response={201: dict[str, int]})
 def plan_submit(request: HttpRequest, case_id: int, body: PlanIn) -> Status[dict[str, int]]:
-    plan = services.plan_submit(actor=api_user(request), case=_case(request, case_id),
-                                goals=body.goals, actions=body.actions,
-                                review_date=body.review_date)  # fmt: skip
+    plan = services.plan_submit(
+        actor=api_user(request),
+        case=_case(request, case_id),
+        goals=body.goals,
+        actions=body.actions,
+        review_date=body.review_date,
+    )
     return Status(201, {"id": plan.pk})
 
 
@@ -207,8 +265,9 @@ def plan_decide(request: HttpRequest, plan_id: int, body: DecisionIn) -> dict[st
     if plan is None:
         raise NotFound()
     _case(request, plan.case_id)
-    plan = services.plan_decide(actor=api_user(request), plan=plan, approve=body.approve,
-                                note=body.note)  # fmt: skip
+    plan = services.plan_decide(
+        actor=api_user(request), plan=plan, approve=body.approve, note=body.note
+    )
     return {"status": plan.status}
 
 
@@ -220,10 +279,16 @@ def consent_record(request: HttpRequest, case_id: int, body: ConsentIn) -> Statu
     if len(recipients) != len(set(body.recipients)):
         raise InvalidInput("unknown organisation", field="recipients")
     consent = services.consent_record(
-        actor=api_user(request), case=_case(request, case_id), given_by=body.given_by,
-        purpose=body.purpose, scope=body.scope, fields=body.fields, given_on=body.given_on,
-        expires_on=body.expires_on, recipients=recipients,
-    )  # fmt: skip
+        actor=api_user(request),
+        case=_case(request, case_id),
+        given_by=body.given_by,
+        purpose=body.purpose,
+        scope=body.scope,
+        fields=body.fields,
+        given_on=body.given_on,
+        expires_on=body.expires_on,
+        recipients=recipients,
+    )
     return Status(201, {"id": consent.pk})
 
 
@@ -243,17 +308,22 @@ def referral_send(request: HttpRequest, case_id: int, body: ReferralIn) -> Statu
 
     service = partners.service_get(service_id=body.service)
     referral = services.referral_send(
-        actor=api_user(request), case=_case(request, case_id), service=service,
-        reason=body.reason, override_reason=body.override_reason,
-    )  # fmt: skip
+        actor=api_user(request),
+        case=_case(request, case_id),
+        service=service,
+        reason=body.reason,
+        override_reason=body.override_reason,
+    )
     return Status(201, {"id": referral.pk})
 
 
 @router.get("/referrals/")
 def referral_inbox(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
     """Partner staff: the referrals sent to their organisation (the limited view)."""
-    return [selectors.referral_limited(r)
-            for r in selectors.referral_inbox(user=api_user(request), status=status)]  # fmt: skip
+    return [
+        selectors.referral_limited(r)
+        for r in selectors.referral_inbox(user=api_user(request), status=status)
+    ]
 
 
 @router.get("/referrals/{referral_id}")
@@ -265,8 +335,9 @@ def referral_view(request: HttpRequest, referral_id: int) -> dict[str, Any]:
 def referral_answer(request: HttpRequest, referral_id: int, body: AnswerIn) -> dict[str, Any]:
     user = api_user(request)
     referral = access.referral_require(user, referral_id)
-    done = services.referral_answer(actor=user, referral=referral, accept=body.accept,
-                                    reason=body.reason)  # fmt: skip
+    done = services.referral_answer(
+        actor=user, referral=referral, accept=body.accept, reason=body.reason
+    )
     return selectors.referral_limited(done)
 
 
@@ -290,9 +361,14 @@ def referral_revoke(request: HttpRequest, referral_id: int, body: TextIn) -> dic
 
 @router.post("/cases/{case_id}/visits", response={201: dict[str, int]})
 def visit_record(request: HttpRequest, case_id: int, body: VisitIn) -> Status[dict[str, int]]:
-    visit = services.visit_record(actor=api_user(request), case=_case(request, case_id),
-                                  kind=body.kind, visited_on=body.visited_on,
-                                  next_due=body.next_due, note=body.note)  # fmt: skip
+    visit = services.visit_record(
+        actor=api_user(request),
+        case=_case(request, case_id),
+        kind=body.kind,
+        visited_on=body.visited_on,
+        next_due=body.next_due,
+        note=body.note,
+    )
     return Status(201, {"id": visit.pk})
 
 
@@ -303,12 +379,15 @@ def note_add(request: HttpRequest, case_id: int, body: TextIn) -> Status[dict[st
 
 
 @router.post("/cases/{case_id}/transfers", response={201: dict[str, int]})
-def transfer_propose(request: HttpRequest, case_id: int, body: TransferIn) -> Status[dict[str, int]]:
+def transfer_propose(
+    request: HttpRequest, case_id: int, body: TransferIn
+) -> Status[dict[str, int]]:
     to_user = get_user_model().objects.filter(username=body.to_user, is_active=True).first()
     if to_user is None:
         raise InvalidInput("no such user", field="to_user")
-    transfer = services.transfer_propose(actor=api_user(request), case=_case(request, case_id),
-                                         to_user=to_user, reason=body.reason)  # fmt: skip
+    transfer = services.transfer_propose(
+        actor=api_user(request), case=_case(request, case_id), to_user=to_user, reason=body.reason
+    )
     return Status(201, {"id": transfer.pk})
 
 
@@ -324,32 +403,44 @@ def transfer_answer(request: HttpRequest, transfer_id: int, body: AnswerIn) -> d
 
 @router.post("/cases/{case_id}/closure")
 def closure_request(request: HttpRequest, case_id: int, body: ClosureIn) -> dict[str, str]:
-    case = services.closure_request(actor=api_user(request), case=_case(request, case_id),
-                                    outcome=body.outcome, note=body.note)  # fmt: skip
+    case = services.closure_request(
+        actor=api_user(request), case=_case(request, case_id), outcome=body.outcome, note=body.note
+    )
     return {"status": case.status}
 
 
 @router.post("/cases/{case_id}/closure/decision")
 def closure_decide(request: HttpRequest, case_id: int, body: DecisionIn) -> dict[str, str]:
-    case = services.closure_decide(actor=api_user(request), case=_case(request, case_id),
-                                   approve=body.approve, note=body.note)  # fmt: skip
+    case = services.closure_decide(
+        actor=api_user(request), case=_case(request, case_id), approve=body.approve, note=body.note
+    )
     return {"status": case.status}
 
 
 @router.post("/cases/{case_id}/reopen")
 def case_reopen(request: HttpRequest, case_id: int, body: TextIn) -> dict[str, str]:
-    case = services.case_reopen(actor=api_user(request), case=_case(request, case_id),
-                                reason=body.text)  # fmt: skip
+    case = services.case_reopen(
+        actor=api_user(request), case=_case(request, case_id), reason=body.text
+    )
     return {"status": case.status}
 
 
 @router.get("/outreach/")
-def outreach_list(request: HttpRequest, status: str = "open", kind: str = "") -> list[dict[str, Any]]:
+def outreach_list(
+    request: HttpRequest, status: str = "open", kind: str = ""
+) -> list[dict[str, Any]]:
     items = selectors.outreach_list(user=api_user(request), status=status, kind=kind)[:500]
-    return [{"id": i.pk, "kind": i.kind, "household": i.household.rsu_id, "status": i.status,
-             "commune": i.commune_code,
-             "assigned_to": i.assigned_to.get_username() if i.assigned_to else None}
-            for i in items]  # fmt: skip
+    return [
+        {
+            "id": i.pk,
+            "kind": i.kind,
+            "household": i.household.rsu_id,
+            "status": i.status,
+            "commune": i.commune_code,
+            "assigned_to": i.assigned_to.get_username() if i.assigned_to else None,
+        }
+        for i in items
+    ]
 
 
 @router.post("/outreach/build")
@@ -359,6 +450,7 @@ def outreach_build(request: HttpRequest) -> dict[str, int]:
 
 @router.post("/outreach/assign")
 def outreach_assign(request: HttpRequest, body: AssignIn) -> dict[str, Any]:
-    assigned = services.outreach_assign(actor=api_user(request), items=body.items,
-                                        language=body.language)  # fmt: skip
+    assigned = services.outreach_assign(
+        actor=api_user(request), items=body.items, language=body.language
+    )
     return {"assigned": {str(k): v for k, v in assigned.items()}}

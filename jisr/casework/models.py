@@ -122,6 +122,9 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.assessed_at:%Y-%m-%d}"
+
 
 class PlanStatus(models.TextChoices):
     SUBMITTED = "submitted", _("awaiting approval")
@@ -163,6 +166,9 @@ class CarePlan(models.Model):
             ),
         )
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.status}"
+
 
 class ConsentScope(models.TextChoices):
     REFERRAL = "referral", _("referral to the services of the care plan")
@@ -194,6 +200,9 @@ class Consent(models.Model):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.scope} {self.given_on}"
+
 
 class ReferralStatus(models.TextChoices):
     PENDING = "pending", _("pending")
@@ -219,7 +228,9 @@ class Referral(models.Model):
         Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
     override_reason = models.TextField(_("consent override"), blank=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     sent_at = models.DateTimeField(_("sent"))
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -244,6 +255,9 @@ class Referral(models.Model):
         )
         indexes = (models.Index(fields=("organization", "status")),)
 
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.organization_id}: {self.status}"
+
 
 class VisitKind(models.TextChoices):
     HOME = "home", _("home visit")
@@ -264,6 +278,9 @@ class Visit(models.Model):
     class Meta:
         verbose_name = _("follow-up visit")
         verbose_name_plural = _("follow-up visits")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.visited_on}"
 
 
 class TransferStatus(models.TextChoices):
@@ -297,6 +314,9 @@ class Transfer(models.Model):
             ),
         )
 
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.to_user_id}: {self.status}"
+
 
 class CaseNote(models.Model):
     """A confidential note, encrypted at rest (`jisr.casework.crypto`); never exported by
@@ -313,6 +333,9 @@ class CaseNote(models.Model):
         verbose_name = _("case note")
         verbose_name_plural = _("case notes")
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.written_at:%Y-%m-%d}"
+
 
 class CaseEvent(models.Model):
     """The case's timeline: every step, who, when (what changed, never the confidential text)."""
@@ -325,6 +348,9 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ("at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
 
 
 class CaseAccess(models.Model):
@@ -340,10 +366,16 @@ class CaseAccess(models.Model):
     class Meta:
         indexes = (models.Index(fields=("case", "at")),)
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.user_id} {self.action}"
+
 
 class OutreachKind(models.TextChoices):
     DISABLED_CHILD = "disabled_child", _("a child with a severe disability")
-    ORPHAN_OUT_OF_SCHOOL = "orphan_out_of_school", _("fatherless children of school age out of school")
+    ORPHAN_OUT_OF_SCHOOL = (
+        "orphan_out_of_school",
+        _("fatherless children of school age out of school"),
+    )
     ELDERLY_ALONE = "elderly_alone", _("a person aged 75 or more living alone")
     UNCLAIMED = "unclaimed", _("ASD payments repeatedly unclaimed")
 
@@ -369,7 +401,9 @@ class OutreachItem(models.Model):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     found_at = models.DateTimeField()
 
     class Meta:
@@ -383,3 +417,6 @@ class OutreachItem(models.Model):
             ),
         )
         indexes = (models.Index(fields=("region_code", "commune_code", "status")),)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.household_id}"

@@ -4,12 +4,14 @@ log one access per case shown. Partner staff read referrals only, through their 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from jisr.accounts.models import User
 from jisr.accounts.roles import ASSIGN_CASE, CHANGE_CASE
 from jisr.casework import access, crypto
 from jisr.casework.access import Action
@@ -23,22 +25,26 @@ from jisr.casework.models import (
     TransferStatus,
 )
 from jisr.core import access as core_access
-from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, NotFound
 
-OPEN = (CaseStatus.INTAKE, CaseStatus.ASSESSMENT, CaseStatus.PLANNING, CaseStatus.ACTIVE,
-        CaseStatus.CLOSING)  # fmt: skip
+OPEN = (
+    CaseStatus.INTAKE,
+    CaseStatus.ASSESSMENT,
+    CaseStatus.PLANNING,
+    CaseStatus.ACTIVE,
+    CaseStatus.CLOSING,
+)
 DUE_WITHIN = dt.timedelta(days=7)
 
 
-def _log_many(user: Actor, cases: list[Case], action: str) -> None:
+def _log_many(user: User, cases: Sequence[Case], action: str) -> None:
     now = timezone.now()
     CaseAccess.objects.bulk_create(
         [CaseAccess(case=c, user=user, action=action, relation="list", at=now) for c in cases]
     )
 
 
-def case_list(*, user: Actor, status: str = "", limit: int = 100, offset: int = 0) -> list[Case]:
+def case_list(*, user: User, status: str = "", limit: int = 100, offset: int = 0) -> list[Case]:
     """The cases the caller may see (own, incoming transfers, team, territory), newest first; the
     page shown is logged in each case's access log."""
     cases = access.visible_cases(user)
@@ -62,7 +68,7 @@ class Caseload:
     outreach: list[OutreachItem]
 
 
-def caseload(*, user: Actor) -> Caseload:
+def caseload(*, user: User) -> Caseload:
     """A social worker's dashboard: their open cases, what is due, what waits for them."""
     if not core_access.has_action(user, CHANGE_CASE):
         raise AccessDenied(permission=CHANGE_CASE)
@@ -76,10 +82,11 @@ def caseload(*, user: Actor) -> Caseload:
         .select_related("household")
         .order_by("opened_at")
     )
-    cases = list(mine)
+    cases: list[Case] = list(mine)
     _log_many(user, cases, "caseload")
-    due = [c for c in cases if c.next_due is not None and c.next_due <= today + DUE_WITHIN]  # type: ignore[attr-defined]
-    overdue = [c for c in cases if c.review is not None and c.review < today]  # type: ignore[attr-defined]
+    # annotations of the query above (next follow-up, the approved plan's review date)
+    due = [c for c in cases if (d := getattr(c, "next_due", None)) and d <= today + DUE_WITHIN]
+    overdue = [c for c in cases if (r := getattr(c, "review", None)) and r < today]
     from jisr.casework.models import Transfer
 
     incoming = list(
@@ -109,7 +116,7 @@ class CaseDetail:
     transfers: list[Any]
 
 
-def case_detail(*, user: Actor, case_id: int, via: str = "web") -> CaseDetail:
+def case_detail(*, user: User, case_id: int, via: str = "web") -> CaseDetail:
     """The whole case for those who may see it (404 for anyone else); the read is logged, and so
     is each note decrypted."""
     case = Case.objects.filter(pk=case_id).select_related("household", "person", "owner").first()
@@ -137,18 +144,23 @@ def case_detail(*, user: Actor, case_id: int, via: str = "web") -> CaseDetail:
     )
 
 
-def case_access_log(*, user: Actor, case_id: int) -> QuerySet[CaseAccess]:
+def case_access_log(*, user: User, case_id: int) -> QuerySet[CaseAccess]:
     """Who accessed the case: its supervisors (team, territory) and auditors."""
     case = Case.objects.filter(pk=case_id).first()
     if case is None:
         raise NotFound()
-    if not (access.can(user, Action.APPROVE, case) or core_access.has_action(user, "casework.audit_case")
-            and access.can(user, Action.VIEW, case)):  # fmt: skip
+    if not (
+        access.can(user, Action.APPROVE, case)
+        or (
+            core_access.has_action(user, "casework.audit_case")
+            and access.can(user, Action.VIEW, case)
+        )
+    ):
         raise NotFound() if not access.can(user, Action.VIEW, case) else AccessDenied()
     return case.access_log.select_related("user").order_by("-at")
 
 
-def referral_inbox(*, user: Actor, status: str = "") -> list[Referral]:
+def referral_inbox(*, user: User, status: str = "") -> list[Referral]:
     """Partner staff: the referrals sent to their organisation (the limited view only)."""
     referrals = access.visible_referrals(user).select_related("service", "case")
     if status:
@@ -156,13 +168,15 @@ def referral_inbox(*, user: Actor, status: str = "") -> list[Referral]:
     page = list(referrals.order_by("-sent_at")[:200])
     now = timezone.now()
     CaseAccess.objects.bulk_create(
-        [CaseAccess(case=r.case, user=user, action="referral_list", relation="partner", at=now)
-         for r in page]  # fmt: skip
+        [
+            CaseAccess(case=r.case, user=user, action="referral_list", relation="partner", at=now)
+            for r in page
+        ]
     )
     return page
 
 
-def referral_view(*, user: Actor, referral_id: int) -> dict[str, Any]:
+def referral_view(*, user: User, referral_id: int) -> dict[str, Any]:
     """What a partner may know of a referral: the service, the status and the shared fields."""
     referral = access.referral_require(user, referral_id)
     access.log(user, referral.case, "referral_view", "partner")
@@ -182,7 +196,7 @@ def referral_limited(referral: Referral) -> dict[str, Any]:
     }
 
 
-def team_view(*, user: Actor) -> list[dict[str, Any]]:
+def team_view(*, user: User) -> list[dict[str, Any]]:
     """A supervisor's team: each worker's open cases, what awaits approval, incoming outreach."""
     from jisr.workforce import selectors as workforce
 
@@ -211,7 +225,7 @@ def open_case_counts(users: list[int] | None = None) -> dict[int, int]:
     return dict(cases.values_list("owner").annotate(n=Count("pk")).values_list("owner", "n"))
 
 
-def outreach_list(*, user: Actor, status: str = "open", kind: str = "") -> QuerySet[OutreachItem]:
+def outreach_list(*, user: User, status: str = "open", kind: str = "") -> QuerySet[OutreachItem]:
     """Supervisors: the items of their area; workers: the items assigned to them."""
     items = OutreachItem.objects.select_related("household", "person", "assigned_to")
     if core_access.has_action(user, ASSIGN_CASE):

@@ -7,9 +7,10 @@ from ninja import NinjaAPI
 
 from jisr.accounts.api import BearerToken
 from jisr.accounts.api import router as accounts_router
-from jisr.core.errors import DomainError
 from jisr.casework.api import router as casework_router
+from jisr.core.errors import DomainError
 from jisr.geo.api import router as geo_router
+from jisr.partners.api import router as partners_router
 from jisr.payments.api import router as payments_router
 from jisr.programmes.api import router as programmes_router
 from jisr.registry.api import router as registry_router
@@ -30,6 +31,7 @@ api.add_router("/programmes/", programmes_router)
 api.add_router("/payments/", payments_router)
 api.add_router("/casework/", casework_router)
 api.add_router("/workforce/", workforce_router)
+api.add_router("/partners/", partners_router)
 
 
 @api.exception_handler(DomainError)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("programmes/", include("jisr.programmes.urls")),
     path("payments/", include("jisr.payments.urls")),
     path("workforce/", include("jisr.workforce.urls")),
+    path("partners/", include("jisr.partners.urls")),
     path("api/v1/", api.urls),
     path("api/dci/", dci_api.urls),
     path("admin/", admin.site.urls),

@@ -11,8 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from jisr.accounts.roles import (
     APPROVE_CHANGE,
     CHANGE_HOUSEHOLD,
+    MANAGE_AGREEMENTS,
     REVIEW_DUPLICATES,
+    SUBMIT_PARTNER_REPORT,
     VIEW_AUDIT,
+    VIEW_DIRECTORY,
     VIEW_ENROLMENT,
     VIEW_HOUSEHOLD,
     VIEW_PAYMENTS,
@@ -43,6 +46,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("registry:change_request_queue"), _("Change requests")))
         if access.can(user, REVIEW_DUPLICATES):
             items.append((reverse("registry:duplicate_queue"), _("Probable duplicates")))
+        if access.can(user, VIEW_DIRECTORY):
+            items.append((reverse("partners:directory"), _("Services directory")))
+        if access.can(user, MANAGE_AGREEMENTS):
+            items.append((reverse("partners:agreement_list"), _("Partnership agreements")))
+        if access.can(user, SUBMIT_PARTNER_REPORT):
+            items.append((reverse("partners:report_list"), _("Partner reports")))
         if access.can(user, VIEW_AUDIT):
             items.append((reverse("audit_log"), _("Audit trail")))
     return {"nav_items": items}

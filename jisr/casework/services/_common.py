@@ -7,15 +7,15 @@ from typing import Any
 
 from django.utils import timezone
 
+from jisr.accounts.models import User
 from jisr.casework import access
 from jisr.casework.access import Action
 from jisr.casework.errors import WrongCaseStatus
 from jisr.casework.models import Case, CaseEvent, CaseStatus
 from jisr.core import audit
-from jisr.core.audit import Actor
 
 
-def accredited(actor: Actor) -> None:
+def accredited(actor: User) -> None:
     """Opening, referring and closing need a granted, current accreditation (law 45.18)."""
     from jisr.workforce import selectors as workforce
 
@@ -26,7 +26,7 @@ def locked(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def acting(actor: Actor, action: Action, case: Case, *statuses: CaseStatus) -> Case:
+def acting(actor: User, action: Action, case: Case, *statuses: CaseStatus) -> Case:
     """The case, locked, once the actor may do `action` on it in one of `statuses`."""
     current = locked(case)
     granted = access.require(actor, action, current)
@@ -36,7 +36,7 @@ def acting(actor: Actor, action: Action, case: Case, *statuses: CaseStatus) -> C
     return current
 
 
-def event(actor: Actor, case: Case, step: str, /, **detail: Any) -> None:
+def event(actor: User, case: Case, step: str, /, **detail: Any) -> None:
     """The timeline entry and the audit row of one step (never the confidential text)."""
     CaseEvent.objects.create(case=case, kind=step, actor=actor, at=timezone.now(), detail=detail)
     audit.record(actor=actor, action=f"casework.{step}", target=case, after=detail)

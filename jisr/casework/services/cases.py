@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jisr.accounts.models import User
 from jisr.accounts.roles import CHANGE_CASE, VIEW_HOUSEHOLD
 from jisr.casework import access as access_rules
 from jisr.casework import crypto
@@ -36,7 +37,6 @@ from jisr.casework.models import (
 )
 from jisr.casework.services._common import accredited, acting, event
 from jisr.core import access
-from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, InvalidInput, NotFound
 from jisr.registry.models import Household, Person
 
@@ -56,7 +56,7 @@ def _text(value: str, field: str, limit: int = 300) -> str:
 @transaction.atomic(durable=True)
 def case_open(
     *,
-    actor: Actor,
+    actor: User,
     household: Household,
     source: str,
     summary: str,
@@ -90,7 +90,9 @@ def case_open(
     case.save(update_fields=["reference"])
     if outreach is not None:
         updated = OutreachItem.objects.filter(
-            pk=outreach.pk, household=household, status__in=[OutreachStatus.OPEN, OutreachStatus.ASSIGNED]
+            pk=outreach.pk,
+            household=household,
+            status__in=[OutreachStatus.OPEN, OutreachStatus.ASSIGNED],
         ).update(status=OutreachStatus.CASE_OPENED, case=case, assigned_to=actor)
         if not updated:
             raise InvalidInput(_("This outreach item is no longer open."), field="outreach")
@@ -120,9 +122,7 @@ def _benefits(household: Household) -> dict[str, Any]:
 
 
 @transaction.atomic(durable=True)
-def assessment_record(
-    *, actor: Actor, case: Case, ratings: dict[str, dict[str, str]]
-) -> Assessment:
+def assessment_record(*, actor: User, case: Case, ratings: dict[str, dict[str, str]]) -> Assessment:
     """`ratings`: for each dimension of DIMENSIONS, {"level": Level, "note": str}."""
     case = acting(actor, Action.WORK, case, *OPEN)
     unknown = set(ratings) - set(DIMENSIONS)
@@ -130,7 +130,10 @@ def assessment_record(
     if unknown or missing:
         raise BadAssessment(
             _("Rate every dimension (missing: %(missing)s; unknown: %(unknown)s).")
-            % {"missing": ", ".join(sorted(missing)) or "—", "unknown": ", ".join(sorted(unknown)) or "—"},
+            % {
+                "missing": ", ".join(sorted(missing)) or "—",
+                "unknown": ", ".join(sorted(unknown)) or "—",
+            },
             field="ratings",
         )
     clean: dict[str, dict[str, str]] = {}
@@ -169,16 +172,25 @@ def _actions(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 dt.date.fromisoformat(str(due))
             except ValueError:
                 raise InvalidInput(_("A date YYYY-MM-DD."), field=f"actions[{index}].due") from None
-        clean.append({"description": description, "service": str(service) if service else None,
-                      "due": str(due) if due else None})  # fmt: skip
+        clean.append(
+            {
+                "description": description,
+                "service": str(service) if service else None,
+                "due": str(due) if due else None,
+            }
+        )
     return clean
 
 
 @transaction.atomic(durable=True)
 def plan_submit(
-    *, actor: Actor, case: Case, goals: list[str], actions: list[dict[str, Any]],
+    *,
+    actor: User,
+    case: Case,
+    goals: list[str],
+    actions: list[dict[str, Any]],
     review_date: dt.date,
-) -> CarePlan:  # fmt: skip
+) -> CarePlan:
     """A care plan for the supervisor's approval (replaces a plan still awaiting one)."""
     case = acting(actor, Action.WORK, case, CaseStatus.PLANNING, CaseStatus.ACTIVE)
     if not case.assessments.exists():
@@ -190,22 +202,27 @@ def plan_submit(
         raise InvalidInput(_("The review date must be in the future."), field="review_date")
     case.plans.filter(status=PlanStatus.SUBMITTED).update(status=PlanStatus.SUPERSEDED)
     plan = CarePlan.objects.create(
-        case=case, goals=goals, actions=_actions(actions), review_date=review_date,
-        status=PlanStatus.SUBMITTED, submitted_by=actor, submitted_at=timezone.now(),
-    )  # fmt: skip
+        case=case,
+        goals=goals,
+        actions=_actions(actions),
+        review_date=review_date,
+        status=PlanStatus.SUBMITTED,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+    )
     event(actor, case, "plan_submitted", plan=plan.pk, review_date=str(review_date))
     return plan
 
 
 @transaction.atomic(durable=True)
-def plan_decide(*, actor: Actor, plan: CarePlan, approve: bool, note: str = "") -> CarePlan:
+def plan_decide(*, actor: User, plan: CarePlan, approve: bool, note: str = "") -> CarePlan:
     """A supervisor (not the plan's author) approves the plan — the case's plan from now on — or
     sends it back with a note."""
     case = acting(actor, Action.APPROVE, plan.case)
     plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.SUBMITTED:
         raise WrongCaseStatus(_("This plan is not awaiting approval."), status=plan.status)
-    if plan.submitted_by_id == actor.pk:  # type: ignore[union-attr]
+    if plan.submitted_by_id == actor.pk:
         raise SameApprover()
     if not approve and not note.strip():
         raise InvalidInput(_("Say why the plan is sent back."), field="note")
@@ -222,9 +239,14 @@ def plan_decide(*, actor: Actor, plan: CarePlan, approve: bool, note: str = "") 
 
 @transaction.atomic(durable=True)
 def visit_record(
-    *, actor: Actor, case: Case, kind: str, visited_on: dt.date, note: str = "",
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    visited_on: dt.date,
+    note: str = "",
     next_due: dt.date | None = None,
-) -> Visit:  # fmt: skip
+) -> Visit:
     case = acting(actor, Action.WORK, case, *OPEN)
     if kind not in VisitKind.values:
         raise InvalidInput(_("Unknown kind of visit: %s") % kind, field="kind")
@@ -233,31 +255,48 @@ def visit_record(
     if next_due is not None and next_due < visited_on:
         raise InvalidInput(_("The next follow-up comes after this one."), field="next_due")
     visit = Visit.objects.create(
-        case=case, kind=kind, visited_on=visited_on, next_due=next_due, visited_by=actor,
+        case=case,
+        kind=kind,
+        visited_on=visited_on,
+        next_due=next_due,
+        visited_by=actor,
         recorded_at=timezone.now(),
-    )  # fmt: skip
+    )
     if note.strip():
-        CaseNote.objects.create(case=case, ciphertext=crypto.seal(note.strip()), visit=visit,
-                                author=actor, written_at=timezone.now())  # fmt: skip
-    event(actor, case, "visited", kind=kind, on=str(visited_on),
-          next_due=str(next_due) if next_due else None)  # fmt: skip
+        CaseNote.objects.create(
+            case=case,
+            ciphertext=crypto.seal(note.strip()),
+            visit=visit,
+            author=actor,
+            written_at=timezone.now(),
+        )
+    event(
+        actor,
+        case,
+        "visited",
+        kind=kind,
+        on=str(visited_on),
+        next_due=str(next_due) if next_due else None,
+    )
     return visit
 
 
 @transaction.atomic(durable=True)
-def note_add(*, actor: Actor, case: Case, text: str) -> CaseNote:
+def note_add(*, actor: User, case: Case, text: str) -> CaseNote:
     """A confidential note, encrypted at rest; the timeline says a note was written, not what."""
     case = acting(actor, Action.WORK, case)
     note = CaseNote.objects.create(
-        case=case, ciphertext=crypto.seal(_text(text, "text", 10_000)), author=actor,
+        case=case,
+        ciphertext=crypto.seal(_text(text, "text", 10_000)),
+        author=actor,
         written_at=timezone.now(),
-    )  # fmt: skip
+    )
     event(actor, case, "note_written", note=note.pk)
     return note
 
 
 @transaction.atomic(durable=True)
-def transfer_propose(*, actor: Actor, case: Case, to_user: Actor, reason: str) -> Transfer:
+def transfer_propose(*, actor: User, case: Case, to_user: User, reason: str) -> Transfer:
     """The owner (or their supervisor) proposes the case to another worker, who must accept."""
     action = Action.WORK if access_rules.can(actor, Action.WORK, case) else Action.ASSIGN
     case = acting(actor, action, case, *OPEN)
@@ -266,21 +305,25 @@ def transfer_propose(*, actor: Actor, case: Case, to_user: Actor, reason: str) -
     if case.transfers.filter(status=TransferStatus.PROPOSED).exists():
         raise WrongCaseStatus(_("A transfer of this case is already waiting."), status=case.status)
     transfer = Transfer.objects.create(
-        case=case, from_user=case.owner, to_user=to_user, status=TransferStatus.PROPOSED,
-        reason=_text(reason, "reason"), proposed_at=timezone.now(),
-    )  # fmt: skip
-    event(actor, case, "transfer_proposed", to=to_user.pk)  # type: ignore[union-attr]
+        case=case,
+        from_user=case.owner,
+        to_user=to_user,
+        status=TransferStatus.PROPOSED,
+        reason=_text(reason, "reason"),
+        proposed_at=timezone.now(),
+    )
+    event(actor, case, "transfer_proposed", to=to_user.pk)
     return transfer
 
 
 @transaction.atomic(durable=True)
-def transfer_answer(*, actor: Actor, transfer: Transfer, accept: bool) -> Transfer:
+def transfer_answer(*, actor: User, transfer: Transfer, accept: bool) -> Transfer:
     """The receiver accepts (the case becomes theirs) or declines (it stays where it was)."""
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if transfer.status != TransferStatus.PROPOSED:
         raise TransferNotAccepted(_("This transfer is no longer waiting for an answer."))
     case = acting(actor, Action.ACCEPT_TRANSFER, transfer.case)
-    if transfer.to_user_id != actor.pk:  # type: ignore[union-attr]
+    if transfer.to_user_id != actor.pk:
         raise NotFound()
     if accept:
         accredited(actor)
@@ -290,13 +333,12 @@ def transfer_answer(*, actor: Actor, transfer: Transfer, accept: bool) -> Transf
     transfer.status = TransferStatus.ACCEPTED if accept else TransferStatus.DECLINED
     transfer.answered_at = timezone.now()
     transfer.save(update_fields=["status", "answered_at"])
-    event(actor, case, "transfer_accepted" if accept else "transfer_declined",
-          transfer=transfer.pk)  # fmt: skip
+    event(actor, case, "transfer_accepted" if accept else "transfer_declined", transfer=transfer.pk)
     return transfer
 
 
 @transaction.atomic(durable=True)
-def closure_request(*, actor: Actor, case: Case, outcome: str, note: str) -> Case:
+def closure_request(*, actor: User, case: Case, outcome: str, note: str) -> Case:
     case = acting(actor, Action.WORK, case, *OPEN)
     accredited(actor)
     if outcome not in CLOSURE_OUTCOMES:
@@ -310,10 +352,10 @@ def closure_request(*, actor: Actor, case: Case, outcome: str, note: str) -> Cas
 
 
 @transaction.atomic(durable=True)
-def closure_decide(*, actor: Actor, case: Case, approve: bool, note: str = "") -> Case:
+def closure_decide(*, actor: User, case: Case, approve: bool, note: str = "") -> Case:
     """A supervisor (not the owner) closes the case, or sends it back to work."""
     case = acting(actor, Action.APPROVE, case, CaseStatus.CLOSING)
-    if case.owner_id == actor.pk:  # type: ignore[union-attr]
+    if case.owner_id == actor.pk:
         raise SameApprover()
     if approve:
         case.status, case.closed_at, case.closed_by = CaseStatus.CLOSED, timezone.now(), actor
@@ -321,8 +363,10 @@ def closure_decide(*, actor: Actor, case: Case, approve: bool, note: str = "") -
     else:
         if not note.strip():
             raise InvalidInput(_("Say why the case stays open."), field="note")
-        case.status = CaseStatus.ACTIVE if case.plans.filter(status="approved").exists() else (
-            CaseStatus.PLANNING
+        case.status = (
+            CaseStatus.ACTIVE
+            if case.plans.filter(status="approved").exists()
+            else (CaseStatus.PLANNING)
         )
     case.save()
     event(actor, case, "closed" if approve else "closure_refused", note=note.strip()[:300])
@@ -330,7 +374,7 @@ def closure_decide(*, actor: Actor, case: Case, approve: bool, note: str = "") -
 
 
 @transaction.atomic(durable=True)
-def case_reopen(*, actor: Actor, case: Case, reason: str) -> Case:
+def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     """A closed case reopened by its owner (accredited) or their supervisor: assessed again."""
     owner = access_rules.can(actor, Action.WORK, case)
     case = acting(actor, Action.WORK if owner else Action.ASSIGN, case, CaseStatus.CLOSED)

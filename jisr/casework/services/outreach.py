@@ -13,10 +13,10 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jisr.accounts.models import User
 from jisr.accounts.roles import ASSIGN_CASE
 from jisr.casework.models import Case, CaseStatus, OutreachItem, OutreachKind, OutreachStatus
 from jisr.core import access, audit
-from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, InvalidInput
 from jisr.registry.models import Membership
 
@@ -24,8 +24,13 @@ from jisr.registry.models import Membership
 # a reason to visit.
 SCHOOL_AGES = (6, 15)
 ELDERLY_AGE = 75
-OPEN_CASE = (CaseStatus.INTAKE, CaseStatus.ASSESSMENT, CaseStatus.PLANNING, CaseStatus.ACTIVE,
-             CaseStatus.CLOSING)  # fmt: skip
+OPEN_CASE = (
+    CaseStatus.INTAKE,
+    CaseStatus.ASSESSMENT,
+    CaseStatus.PLANNING,
+    CaseStatus.ACTIVE,
+    CaseStatus.CLOSING,
+)
 
 
 def _years_ago(day: dt.date, years: int) -> dt.date:
@@ -74,7 +79,7 @@ def _found(day: dt.date) -> dict[str, QuerySet[Membership]]:
 
 
 @transaction.atomic(durable=True)
-def outreach_build(*, actor: Actor, day: dt.date | None = None) -> dict[str, int]:
+def outreach_build(*, actor: User, day: dt.date | None = None) -> dict[str, int]:
     """Add today's outreach items in the actor's area (every area for the system, `None`); an
     item already open for the same household and reason is not added twice."""
     if actor is not None and not access.has_action(actor, ASSIGN_CASE):
@@ -86,8 +91,9 @@ def outreach_build(*, actor: Actor, day: dt.date | None = None) -> dict[str, int
     rows: list[tuple[str, int, int | None, str, str]] = []
     for kind, members in _found(day).items():
         if scope is not None:
-            members = members.filter(scope.q(region_field="household__region_id",
-                                             commune_field="household__commune_id"))  # fmt: skip
+            members = members.filter(
+                scope.q(region_field="household__region_id", commune_field="household__commune_id")
+            )
         rows += [
             (str(kind), h, p, r, c)
             for h, p, r, c in members.values_list(
@@ -99,16 +105,26 @@ def outreach_build(*, actor: Actor, day: dt.date | None = None) -> dict[str, int
     before = OutreachItem.objects.count()
     OutreachItem.objects.bulk_create(
         [
-            OutreachItem(kind=k, household_id=h, person_id=p, region_code=r, commune_code=c,
-                         status=OutreachStatus.OPEN, found_at=now)  # fmt: skip
+            OutreachItem(
+                kind=k,
+                household_id=h,
+                person_id=p,
+                region_code=r,
+                commune_code=c,
+                status=OutreachStatus.OPEN,
+                found_at=now,
+            )
             for k, h, p, r, c in rows
         ],
         ignore_conflicts=True,
     )
     total = OutreachItem.objects.count() - before
     added = dict(Counter(kind for kind, *_rest in rows))
-    audit.record(actor=actor, action="casework.outreach_built",
-                 after={"found": added, "added": total, "day": str(day)})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="casework.outreach_built",
+        after={"found": added, "added": total, "day": str(day)},
+    )
     return {"added": total, **added}
 
 
@@ -128,24 +144,26 @@ def _unclaimed(scope: access.Scope | None) -> list[tuple[int, str, str]]:
 
 def _loads(workers: Sequence[int]) -> Counter[int]:
     """Open cases plus outreach waiting, per worker."""
-    load: Counter[int] = Counter({w: 0 for w in workers})
+    load: Counter[int] = Counter(dict.fromkeys(workers, 0))
     for owner, n in (
         Case.objects.filter(owner__in=workers, status__in=OPEN_CASE)
-        .values_list("owner").annotate(n=Count("pk")).values_list("owner", "n")
-    ):  # fmt: skip
+        .values_list("owner")
+        .annotate(n=Count("pk"))
+        .values_list("owner", "n")
+    ):
         load[owner] += n
     for user, n in (
         OutreachItem.objects.filter(assigned_to__in=workers, status=OutreachStatus.ASSIGNED)
-        .values_list("assigned_to").annotate(n=Count("pk")).values_list("assigned_to", "n")
-    ):  # fmt: skip
+        .values_list("assigned_to")
+        .annotate(n=Count("pk"))
+        .values_list("assigned_to", "n")
+    ):
         load[user] += n
     return load
 
 
 @transaction.atomic(durable=True)
-def outreach_assign(
-    *, actor: Actor, items: Sequence[int], language: str = ""
-) -> dict[int, int]:
+def outreach_assign(*, actor: User, items: Sequence[int], language: str = "") -> dict[int, int]:
     """Assign open items of the supervisor's area to their team: each to a worker whose territory
     holds the household's commune if any (else any team member), the lightest load first, a
     worker speaking `language` preferred. Returns {item id: worker id}."""
@@ -180,13 +198,16 @@ def outreach_assign(
         load[worker] += 1
         assigned[item.pk] = worker
     OutreachItem.objects.bulk_update(chosen, ["status", "assigned_to"])
-    audit.record(actor=actor, action="casework.outreach_assigned",
-                 after={"items": len(assigned), "workers": dict(Counter(assigned.values()))})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="casework.outreach_assigned",
+        after={"items": len(assigned), "workers": dict(Counter(assigned.values()))},
+    )
     return assigned
 
 
 @transaction.atomic(durable=True)
-def outreach_dismiss(*, actor: Actor, item: OutreachItem, reason: str) -> OutreachItem:
+def outreach_dismiss(*, actor: User, item: OutreachItem, reason: str) -> OutreachItem:
     """No case needed (visited, already followed elsewhere…), with the reason."""
     item = OutreachItem.objects.select_for_update().get(pk=item.pk)
     allowed = item.assigned_to_id == getattr(actor, "pk", None) or (
@@ -201,6 +222,7 @@ def outreach_dismiss(*, actor: Actor, item: OutreachItem, reason: str) -> Outrea
         raise InvalidInput(_("Say why no case is needed."), field="reason")
     item.status = OutreachStatus.DISMISSED
     item.save(update_fields=["status"])
-    audit.record(actor=actor, action="casework.outreach_dismissed", target=item,
-                 reason=reason.strip())  # fmt: skip
+    audit.record(
+        actor=actor, action="casework.outreach_dismissed", target=item, reason=reason.strip()
+    )
     return item

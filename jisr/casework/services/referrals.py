@@ -17,10 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jisr.accounts.models import User
 from jisr.casework import access
 from jisr.casework.access import Action
 from jisr.casework.errors import ConsentMissing, PlanNotApproved, WrongCaseStatus
 from jisr.casework.models import (
+    Case,
     CaseStatus,
     Consent,
     ConsentScope,
@@ -28,7 +30,6 @@ from jisr.casework.models import (
     ReferralStatus,
 )
 from jisr.casework.services._common import accredited, acting, event
-from jisr.core.audit import Actor
 from jisr.core.errors import InvalidInput
 
 # What a consent may let a partner see, and how each is read from the case.
@@ -52,9 +53,10 @@ def _shared(referral_case: Any, fields: Sequence[str], reason: str) -> dict[str,
     if "needs" in fields:
         latest = referral_case.assessments.order_by("-assessed_at").first()
         data["needs"] = sorted(
-            name for name, r in (latest.ratings if latest else {}).items()
+            name
+            for name, r in (latest.ratings if latest else {}).items()
             if r["level"] in ("medium", "high", "critical")
-        )  # fmt: skip
+        )
     if "contact" in fields:
         data["phone"] = household.phone
     return data
@@ -62,10 +64,17 @@ def _shared(referral_case: Any, fields: Sequence[str], reason: str) -> dict[str,
 
 @transaction.atomic(durable=True)
 def consent_record(
-    *, actor: Actor, case: Any, given_by: str, purpose: str, scope: str,
-    fields: Sequence[str], given_on: dt.date, expires_on: dt.date | None = None,
+    *,
+    actor: User,
+    case: Any,
+    given_by: str,
+    purpose: str,
+    scope: str,
+    fields: Sequence[str],
+    given_on: dt.date,
+    expires_on: dt.date | None = None,
     recipients: Sequence[Any] = (),
-) -> Consent:  # fmt: skip
+) -> Consent:
     case = acting(actor, Action.WORK, case)
     if scope not in ConsentScope.values:
         raise InvalidInput(_("Unknown scope: %s") % scope, field="scope")
@@ -79,18 +88,31 @@ def consent_record(
     if not given_by.strip() or not purpose.strip():
         raise InvalidInput(_("Say who gave the consent and for what."), field="given_by")
     consent = Consent.objects.create(
-        case=case, given_by=given_by.strip()[:120], purpose=purpose.strip()[:300], scope=scope,
-        fields=sorted(set(fields)), given_on=given_on, expires_on=expires_on,
-        recorded_by=actor, recorded_at=timezone.now(),
-    )  # fmt: skip
+        case=case,
+        given_by=given_by.strip()[:120],
+        purpose=purpose.strip()[:300],
+        scope=scope,
+        fields=sorted(set(fields)),
+        given_on=given_on,
+        expires_on=expires_on,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
     consent.recipients.set(recipients)
-    event(actor, case, "consent_recorded", consent=consent.pk, scope=scope,
-          fields=consent.fields, expires_on=str(expires_on) if expires_on else None)  # fmt: skip
+    event(
+        actor,
+        case,
+        "consent_recorded",
+        consent=consent.pk,
+        scope=scope,
+        fields=consent.fields,
+        expires_on=str(expires_on) if expires_on else None,
+    )
     return consent
 
 
 @transaction.atomic(durable=True)
-def consent_withdraw(*, actor: Actor, consent: Consent, on: dt.date | None = None) -> Consent:
+def consent_withdraw(*, actor: User, consent: Consent, on: dt.date | None = None) -> Consent:
     """The person withdraws their consent: no new referral relies on it from that day."""
     case = acting(actor, Action.WORK, consent.case)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -102,8 +124,9 @@ def consent_withdraw(*, actor: Actor, consent: Consent, on: dt.date | None = Non
     return consent
 
 
-def valid_consent(case: Any, organization: Any, on: dt.date) -> Consent | None:
+def valid_consent(case: Case, organization: Any, on: dt.date) -> Consent | None:
     """The newest consent that allows referring the case to `organization` on `on`."""
+    consent: Consent
     for consent in case.consents.filter(scope=ConsentScope.REFERRAL).order_by("-given_on", "-pk"):
         if consent.withdrawn_on is not None and consent.withdrawn_on <= on:
             continue
@@ -118,7 +141,7 @@ def valid_consent(case: Any, organization: Any, on: dt.date) -> Consent | None:
 
 @transaction.atomic(durable=True)
 def referral_send(
-    *, actor: Actor, case: Any, service: Any, reason: str, override_reason: str = ""
+    *, actor: User, case: Any, service: Any, reason: str, override_reason: str = ""
 ) -> Referral:
     """Refer the case to a partner's service (see the module for the conditions): by its owner,
     or by a supervisor of the case (the only one who may override a missing consent)."""
@@ -145,16 +168,30 @@ def referral_send(
         raise WrongCaseStatus(_("The case is already referred to this service."))
     fields = consent.fields if consent is not None else ["first_name", "age", "commune", "needs"]
     referral = Referral.objects.create(
-        case=case, service=service, organization=organization, status=ReferralStatus.PENDING,
-        reason=reason[:300], shared=_shared(case, fields, reason[:300]), consent=consent,
-        override_reason=override, sent_by=actor, sent_at=timezone.now(),
-    )  # fmt: skip
-    event(actor, case, "referred", referral=referral.pk, organization=str(organization.pk),
-          consent=getattr(consent, "pk", None), override=bool(override))  # fmt: skip
+        case=case,
+        service=service,
+        organization=organization,
+        status=ReferralStatus.PENDING,
+        reason=reason[:300],
+        shared=_shared(case, fields, reason[:300]),
+        consent=consent,
+        override_reason=override,
+        sent_by=actor,
+        sent_at=timezone.now(),
+    )
+    event(
+        actor,
+        case,
+        "referred",
+        referral=referral.pk,
+        organization=str(organization.pk),
+        consent=getattr(consent, "pk", None),
+        override=bool(override),
+    )
     return referral
 
 
-def _partner_referral(actor: Actor, referral: Referral, *statuses: str) -> Referral:
+def _partner_referral(actor: User, referral: Referral, *statuses: str) -> Referral:
     found = access.referral_require(actor, referral.pk)
     locked = Referral.objects.select_for_update().get(pk=found.pk)
     if locked.status not in statuses:
@@ -164,9 +201,7 @@ def _partner_referral(actor: Actor, referral: Referral, *statuses: str) -> Refer
 
 
 @transaction.atomic(durable=True)
-def referral_answer(
-    *, actor: Actor, referral: Referral, accept: bool, reason: str = ""
-) -> Referral:
+def referral_answer(*, actor: User, referral: Referral, accept: bool, reason: str = "") -> Referral:
     """The partner accepts the referral, or rejects it with a reason."""
     referral = _partner_referral(actor, referral, ReferralStatus.PENDING)
     if not accept and not reason.strip():
@@ -175,13 +210,17 @@ def referral_answer(
     referral.rejection_reason = "" if accept else reason.strip()
     referral.answered_by, referral.answered_at = actor, timezone.now()
     referral.save()
-    event(actor, referral.case, "referral_accepted" if accept else "referral_rejected",
-          referral=referral.pk)  # fmt: skip
+    event(
+        actor,
+        referral.case,
+        "referral_accepted" if accept else "referral_rejected",
+        referral=referral.pk,
+    )
     return referral
 
 
 @transaction.atomic(durable=True)
-def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Referral:
+def referral_complete(*, actor: User, referral: Referral, outcome: str) -> Referral:
     referral = _partner_referral(actor, referral, ReferralStatus.ACCEPTED)
     if not outcome.strip():
         raise InvalidInput(_("Say what was done."), field="outcome")
@@ -192,7 +231,7 @@ def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Refe
 
 
 @transaction.atomic(durable=True)
-def referral_revoke(*, actor: Actor, referral: Referral, reason: str) -> Referral:
+def referral_revoke(*, actor: User, referral: Referral, reason: str) -> Referral:
     """The worker withdraws a referral not yet done (e.g. the consent was withdrawn)."""
     acting(actor, Action.WORK, referral.case)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)

@@ -63,11 +63,14 @@ def partner(people: dict[str, Any], regions: None) -> dict[str, Any]:
 RATINGS = {
     name: {"level": level, "note": ""}
     for name, level in (
-        ("health_disability", "high"), ("elderly_autonomy", "none"),
-        ("child_protection", "medium"), ("isolation", "low"), ("housing", "low"),
+        ("health_disability", "high"),
+        ("elderly_autonomy", "none"),
+        ("child_protection", "medium"),
+        ("isolation", "low"),
+        ("housing", "low"),
         ("income_benefits", "medium"),
     )
-}  # fmt: skip
+}
 
 
 @pytest.fixture
@@ -75,20 +78,34 @@ def case(family: dict[str, Any], people: dict[str, Any], partner: dict[str, Any]
     """An active case (assessed, plan approved by the team's supervisor), with consent for the
     association, referred to its service, and a transfer proposed to `receiver`."""
     owner = people["owner"]
-    case = services.case_open(actor=owner, household=family["household"], person=family["son"],
-                              source="self", summary="Youssef needs physiotherapy")  # fmt: skip
+    case = services.case_open(
+        actor=owner,
+        household=family["household"],
+        person=family["son"],
+        source="self",
+        summary="Youssef needs physiotherapy",
+    )
     services.assessment_record(actor=owner, case=case, ratings=RATINGS)
     plan = services.plan_submit(
-        actor=owner, case=case, goals=["Weekly physiotherapy"],
-        actions=[{"description": "Refer to the association", "service": str(partner["service"].pk)}],
+        actor=owner,
+        case=case,
+        goals=["Weekly physiotherapy"],
+        actions=[
+            {"description": "Refer to the association", "service": str(partner["service"].pk)}
+        ],
         review_date=TODAY() + dt.timedelta(days=90),
-    )  # fmt: skip
+    )
     services.plan_decide(actor=people["sup_team"], plan=plan, approve=True)
     services.consent_record(
-        actor=owner, case=case, given_by="Fatima (mother)", purpose="physiotherapy",
-        scope="referral", fields=["first_name", "age", "needs"], given_on=TODAY(),
+        actor=owner,
+        case=case,
+        given_by="Fatima (mother)",
+        purpose="physiotherapy",
+        scope="referral",
+        fields=["first_name", "age", "needs"],
+        given_on=TODAY(),
         recipients=[partner["organization"]],
-    )  # fmt: skip
+    )
     services.referral_send(actor=owner, case=case, service=partner["service"], reason="physio")
     services.note_add(actor=owner, case=case, text="Father worried about transport costs.")
     services.transfer_propose(actor=owner, case=case, to_user=people["receiver"], reason="move")

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from jisr.casework import access, services
 from jisr.casework.access import Action
@@ -16,16 +17,22 @@ from jisr.registry.tests.test_api import client_for
 
 pytestmark = pytest.mark.django_db
 
-V, W, T, A, S, O = (Action.VIEW, Action.WORK, Action.ACCEPT_TRANSFER, Action.APPROVE,
-                    Action.ASSIGN, Action.OVERRIDE_CONSENT)  # fmt: skip
+V, W, T, A, S, OVR = (
+    Action.VIEW,
+    Action.WORK,
+    Action.ACCEPT_TRANSFER,
+    Action.APPROVE,
+    Action.ASSIGN,
+    Action.OVERRIDE_CONSENT,
+)
 # Who may do what with the case of the fixture (owned by `owner`, whose supervisor is `sup_team`,
 # in region 06, referred to `partner_in`'s organisation, a transfer proposed to `receiver`).
 EXPECTED: dict[str, set[Action]] = {
     "owner": {V, W},
     "colleague": set(),  # another worker of the same region: nothing
     "receiver": {V, T},  # may read the case to decide, and accept
-    "sup_team": {V, A, S, O},  # the owner's supervisor (scope elsewhere)
-    "sup_territory": {V, A, S, O},  # a supervisor of the case's region
+    "sup_team": {V, A, S, OVR},  # the owner's supervisor (scope elsewhere)
+    "sup_territory": {V, A, S, OVR},  # a supervisor of the case's region
     "sup_elsewhere": set(),
     "auditor_in": {V},  # reads everything in scope, each read logged
     "auditor_out": set(),
@@ -51,13 +58,24 @@ def test_the_api_enforces_each_cell(case: Any, people: dict[str, Any], partner: 
         assert (case.pk in listed) == sees, name
         detail = client.get(f"/api/v1/casework/cases/{case.pk}")
         assert detail.status_code == (200 if sees else 404), name
-        note = client.post(f"/api/v1/casework/cases/{case.pk}/notes", {"text": "x"},
-                           content_type="application/json")  # fmt: skip
+        note = client.post(
+            f"/api/v1/casework/cases/{case.pk}/notes",
+            {"text": "x"},
+            content_type="application/json",
+        )
         assert note.status_code == (201 if W in EXPECTED[name] else 403 if sees else 404), name
-        plan = services.plan_submit(actor=people["owner"], case=case, goals=["g"], actions=[],
-                                    review_date=dt.date.today() + dt.timedelta(days=30))  # fmt: skip
-        decision = client.post(f"/api/v1/casework/plans/{plan.pk}/decision", {"approve": True},
-                               content_type="application/json")  # fmt: skip
+        plan = services.plan_submit(
+            actor=people["owner"],
+            case=case,
+            goals=["g"],
+            actions=[],
+            review_date=timezone.localdate() + dt.timedelta(days=30),
+        )
+        decision = client.post(
+            f"/api/v1/casework/plans/{plan.pk}/decision",
+            {"approve": True},
+            content_type="application/json",
+        )
         assert decision.status_code == (200 if A in EXPECTED[name] else 403 if sees else 404), name
         referrals = client.get("/api/v1/casework/referrals/").json()
         assert bool(referrals) == (name == "partner_in"), name
@@ -73,14 +91,17 @@ def test_the_partner_sees_only_the_referral_and_what_consent_allows(
     assert client.get(f"/api/v1/casework/referrals/{referral['id']}").status_code == 200
     other = client_for(people["partner_out"])
     assert other.get(f"/api/v1/casework/referrals/{referral['id']}").status_code == 404
-    answer = other.post(f"/api/v1/casework/referrals/{referral['id']}/answer", {"accept": True},
-                        content_type="application/json")  # fmt: skip
+    answer = other.post(
+        f"/api/v1/casework/referrals/{referral['id']}/answer",
+        {"accept": True},
+        content_type="application/json",
+    )
     assert answer.status_code == 404
 
 
 def test_every_read_is_in_the_case_access_log(case: Any, people: dict[str, Any]) -> None:
     CaseAccess.objects.all().delete()
-    for name, user in people.items():
+    for user in people.values():
         client_for(user).get(f"/api/v1/casework/cases/{case.pk}")
     readers = set(CaseAccess.objects.filter(case=case).values_list("user__username", flat=True))
     assert readers == {name for name, allowed in EXPECTED.items() if V in allowed}

@@ -15,7 +15,6 @@ from jisr.casework import crypto, selectors, services
 from jisr.casework.errors import (
     ConsentMissing,
     PlanNotApproved,
-    SameApprover,
     TransferNotAccepted,
     WrongCaseStatus,
 )
@@ -31,15 +30,24 @@ TODAY = timezone.localdate
 
 
 def opened(family: dict[str, Any], people: dict[str, Any]) -> Any:
-    return services.case_open(actor=people["owner"], household=family["household"],
-                              source="hotline", summary="An isolated elderly neighbour")  # fmt: skip
+    return services.case_open(
+        actor=people["owner"],
+        household=family["household"],
+        source="hotline",
+        summary="An isolated elderly neighbour",
+    )
 
 
 def planned(case: Any, people: dict[str, Any], approve: bool = True) -> Any:
     owner = people["owner"]
     services.assessment_record(actor=owner, case=case, ratings=RATINGS)
-    plan = services.plan_submit(actor=owner, case=case, goals=["Visit weekly"], actions=[],
-                                review_date=TODAY() + dt.timedelta(days=60))  # fmt: skip
+    plan = services.plan_submit(
+        actor=owner,
+        case=case,
+        goals=["Visit weekly"],
+        actions=[],
+        review_date=TODAY() + dt.timedelta(days=60),
+    )
     if approve:
         services.plan_decide(actor=people["sup_team"], plan=plan, approve=True)
     return plan
@@ -55,14 +63,28 @@ def test_from_intake_to_closure_and_back(
     case.refresh_from_db()
     assert case.status == "active"
     assert case.assessments.get().benefits["enrolments"] == {}
-    services.consent_record(actor=owner, case=case, given_by="the person", purpose="care",
-                            scope="referral", fields=["age"], given_on=TODAY())  # fmt: skip
-    referral = services.referral_send(actor=owner, case=case, service=partner["service"],
-                                      reason="day care")  # fmt: skip
+    services.consent_record(
+        actor=owner,
+        case=case,
+        given_by="the person",
+        purpose="care",
+        scope="referral",
+        fields=["age"],
+        given_on=TODAY(),
+    )
+    referral = services.referral_send(
+        actor=owner, case=case, service=partner["service"], reason="day care"
+    )
     services.referral_answer(actor=people["partner_in"], referral=referral, accept=True)
     services.referral_complete(actor=people["partner_in"], referral=referral, outcome="enrolled")
-    services.visit_record(actor=owner, case=case, kind="home", visited_on=TODAY(),
-                          next_due=TODAY() + dt.timedelta(days=3), note="Doing better.")  # fmt: skip
+    services.visit_record(
+        actor=owner,
+        case=case,
+        kind="home",
+        visited_on=TODAY(),
+        next_due=TODAY() + dt.timedelta(days=3),
+        note="Doing better.",
+    )
     assert [c.pk for c in selectors.caseload(user=owner).due_followups] == [case.pk]
     services.closure_request(actor=owner, case=case, outcome="goals_met", note="Stable")
     with pytest.raises(AccessDenied):  # the owner does not approve their own closure
@@ -75,8 +97,15 @@ def test_from_intake_to_closure_and_back(
     assert (case.status, case.reopened) == ("assessment", 1)
     kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
     assert kinds[:4] == ["case_opened", "assessed", "plan_submitted", "plan_approved"]
-    assert {"referred", "referral_accepted", "referral_done", "visited", "closure_requested",
-            "closed", "reopened"} <= set(kinds)  # fmt: skip
+    assert {
+        "referred",
+        "referral_accepted",
+        "referral_done",
+        "visited",
+        "closure_requested",
+        "closed",
+        "reopened",
+    } <= set(kinds)
 
 
 def test_no_referral_before_the_plan_is_approved(
@@ -85,8 +114,9 @@ def test_no_referral_before_the_plan_is_approved(
     case = opened(family, people)
     planned(case, people, approve=False)
     with pytest.raises(PlanNotApproved):
-        services.referral_send(actor=people["owner"], case=case, service=partner["service"],
-                               reason="x")  # fmt: skip
+        services.referral_send(
+            actor=people["owner"], case=case, service=partner["service"], reason="x"
+        )
 
 
 def test_no_referral_without_valid_consent_unless_a_supervisor_overrides(
@@ -98,24 +128,42 @@ def test_no_referral_without_valid_consent_unless_a_supervisor_overrides(
     with pytest.raises(ConsentMissing):
         services.referral_send(actor=owner, case=case, service=partner["service"], reason="x")
     consent = services.consent_record(
-        actor=owner, case=case, given_by="mother", purpose="x", scope="referral", fields=["age"],
-        given_on=TODAY() - dt.timedelta(days=40), expires_on=TODAY() - dt.timedelta(days=1),
-    )  # fmt: skip
+        actor=owner,
+        case=case,
+        given_by="mother",
+        purpose="x",
+        scope="referral",
+        fields=["age"],
+        given_on=TODAY() - dt.timedelta(days=40),
+        expires_on=TODAY() - dt.timedelta(days=1),
+    )
     with pytest.raises(ConsentMissing):  # expired
         services.referral_send(actor=owner, case=case, service=partner["service"], reason="x")
     other = services.consent_record(
-        actor=owner, case=case, given_by="mother", purpose="x", scope="referral", fields=["age"],
-        given_on=TODAY(), recipients=[partner["other"]],
-    )  # fmt: skip
+        actor=owner,
+        case=case,
+        given_by="mother",
+        purpose="x",
+        scope="referral",
+        fields=["age"],
+        given_on=TODAY(),
+        recipients=[partner["other"]],
+    )
     with pytest.raises(ConsentMissing):  # for another organisation
         services.referral_send(actor=owner, case=case, service=partner["service"], reason="x")
-    assert consent.pk and other.pk
+    assert consent.pk
+    assert other.pk
     with pytest.raises(AccessDenied):  # a worker may not override
-        services.referral_send(actor=owner, case=case, service=partner["service"], reason="x",
-                               override_reason="urgent")  # fmt: skip
-    referral = services.referral_send(actor=people["sup_team"], case=case,
-                                      service=partner["service"], reason="child at risk",
-                                      override_reason="danger: no time to reach the family")  # fmt: skip
+        services.referral_send(
+            actor=owner, case=case, service=partner["service"], reason="x", override_reason="urgent"
+        )
+    referral = services.referral_send(
+        actor=people["sup_team"],
+        case=case,
+        service=partner["service"],
+        reason="child at risk",
+        override_reason="danger: no time to reach the family",
+    )
     assert referral.consent is None
     assert referral.override_reason.startswith("danger")
     assert AuditEvent.objects.filter(action="casework.referred", after__override=True).exists()
@@ -127,8 +175,15 @@ def test_a_withdrawn_consent_stops_new_referrals(
     owner = people["owner"]
     case = opened(family, people)
     planned(case, people)
-    consent = services.consent_record(actor=owner, case=case, given_by="p", purpose="x",
-                                      scope="referral", fields=[], given_on=TODAY())  # fmt: skip
+    consent = services.consent_record(
+        actor=owner,
+        case=case,
+        given_by="p",
+        purpose="x",
+        scope="referral",
+        fields=[],
+        given_on=TODAY(),
+    )
     services.consent_withdraw(actor=owner, consent=consent)
     with pytest.raises(ConsentMissing):
         services.referral_send(actor=owner, case=case, service=partner["service"], reason="x")
@@ -140,8 +195,15 @@ def test_a_lapsed_accreditation_reads_but_cannot_open_refer_or_close(
     owner = people["owner"]
     case = opened(family, people)
     planned(case, people)
-    services.consent_record(actor=owner, case=case, given_by="p", purpose="x", scope="referral",
-                            fields=[], given_on=TODAY())  # fmt: skip
+    services.consent_record(
+        actor=owner,
+        case=case,
+        given_by="p",
+        purpose="x",
+        scope="referral",
+        fields=[],
+        given_on=TODAY(),
+    )
     SocialWorker.objects.filter(user=owner).update(
         accreditation_valid_until=TODAY() - dt.timedelta(days=1)
     )
@@ -184,8 +246,13 @@ def test_a_supervisor_cannot_approve_their_own_plan(
 ) -> None:
     case = opened(family, people)
     services.assessment_record(actor=people["owner"], case=case, ratings=RATINGS)
-    plan = services.plan_submit(actor=people["owner"], case=case, goals=["g"], actions=[],
-                                review_date=TODAY() + dt.timedelta(days=9))  # fmt: skip
+    plan = services.plan_submit(
+        actor=people["owner"],
+        case=case,
+        goals=["g"],
+        actions=[],
+        review_date=TODAY() + dt.timedelta(days=9),
+    )
     with pytest.raises(AccessDenied):  # a worker does not approve
         services.plan_decide(actor=people["owner"], plan=plan, approve=True)
     with pytest.raises(InvalidInput):  # sent back without a reason
@@ -217,12 +284,21 @@ def test_bad_assessments_and_rejections_are_refused(
     with pytest.raises(InvalidInput):
         services.assessment_record(actor=people["owner"], case=case, ratings={"housing": {}})
     planned(case, people)
-    services.consent_record(actor=people["owner"], case=case, given_by="p", purpose="x",
-                            scope="referral", fields=[], given_on=TODAY())  # fmt: skip
-    referral = services.referral_send(actor=people["owner"], case=case,
-                                      service=partner["service"], reason="x")  # fmt: skip
+    services.consent_record(
+        actor=people["owner"],
+        case=case,
+        given_by="p",
+        purpose="x",
+        scope="referral",
+        fields=[],
+        given_on=TODAY(),
+    )
+    referral = services.referral_send(
+        actor=people["owner"], case=case, service=partner["service"], reason="x"
+    )
     with pytest.raises(InvalidInput):  # a rejection says why
         services.referral_answer(actor=people["partner_in"], referral=referral, accept=False)
-    services.referral_answer(actor=people["partner_in"], referral=referral, accept=False,
-                             reason="no places until June")  # fmt: skip
+    services.referral_answer(
+        actor=people["partner_in"], referral=referral, accept=False, reason="no places until June"
+    )
     assert Referral.objects.get().status == "rejected"

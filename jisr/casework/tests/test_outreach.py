@@ -30,22 +30,47 @@ def registry(regions: None) -> dict[str, Any]:
     def household(*members: dict[str, Any]) -> Any:
         home = HouseholdFactory(region_code="06")
         for i, fields in enumerate(members):
-            MembershipFactory(household=home, person=PersonFactory(**fields), start=start,
-                              relationship="head" if i == 0 else "child")  # fmt: skip
+            MembershipFactory(
+                household=home,
+                person=PersonFactory(**fields),
+                start=start,
+                relationship="head" if i == 0 else "child",
+            )
         return home
 
     adult = {"birth_date": years_ago(40)}
     return {
-        "disabled": household(adult, {"birth_date": years_ago(8), "disability": True,
-                                      "disability_severity": "severe", "cnie": None}),
-        "orphan": household(adult, {"birth_date": years_ago(10), "father_deceased": True,
-                                    "in_school": False, "cnie": None}),
+        "disabled": household(
+            adult,
+            {
+                "birth_date": years_ago(8),
+                "disability": True,
+                "disability_severity": "severe",
+                "cnie": None,
+            },
+        ),
+        "orphan": household(
+            adult,
+            {
+                "birth_date": years_ago(10),
+                "father_deceased": True,
+                "in_school": False,
+                "cnie": None,
+            },
+        ),
         "alone": household({"birth_date": years_ago(80)}),
         "elderly_couple": household({"birth_date": years_ago(80)}, {"birth_date": years_ago(78)}),
-        "fine": household(adult, {"birth_date": years_ago(10), "in_school": True,
-                                  "school_level": "primary", "school_sector": "public",
-                                  "cnie": None}),
-    }  # fmt: skip
+        "fine": household(
+            adult,
+            {
+                "birth_date": years_ago(10),
+                "in_school": True,
+                "school_level": "primary",
+                "school_sector": "public",
+                "cnie": None,
+            },
+        ),
+    }
 
 
 def test_the_registry_says_who_to_visit(registry: dict[str, Any], people: dict[str, Any]) -> None:
@@ -84,8 +109,9 @@ def test_a_supervisor_of_the_area_assigns_to_their_team(
     assert list(assigned.values()).count(a.pk) == 1
     mine = selectors.caseload(user=b).outreach
     assert len(mine) == 2
-    case = services.case_open(actor=b, household=mine[0].household, source="registry",
-                              summary="visit", outreach=mine[0])  # fmt: skip
+    case = services.case_open(
+        actor=b, household=mine[0].household, source="registry", summary="visit", outreach=mine[0]
+    )
     assert OutreachItem.objects.get(pk=mine[0].pk).case == case
     with pytest.raises(InvalidInput):  # already assigned: not open any more
         services.outreach_assign(actor=lead, items=items[:1])

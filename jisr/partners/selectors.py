@@ -1,0 +1,416 @@
+"""Reads of the partners app: the service directory (and its HSDS JSON), the staff's
+organisation, agreements with their tranches' progress, reports due and overdue.
+
+Who reaches what: see `jisr.partners._access`. The directory needs `partners.view_organization`
+and nothing else (it holds no personal data); agreements and reports are seen by those who manage
+agreements in the organisation's region and by the organisation's own staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jisr.accounts.roles import MANAGE_AGREEMENTS, SUBMIT_PARTNER_REPORT, VIEW_DIRECTORY
+from jisr.core import access
+from jisr.core.audit import Actor
+from jisr.core.errors import AccessDenied, InvalidInput, NotFound
+from jisr.geo.models import Commune
+from jisr.partners import _access
+from jisr.partners.hsds import export
+from jisr.partners.models import (
+    Agreement,
+    AgreementStatus,
+    Indicator,
+    IndicatorMeasure,
+    Organization,
+    OutputReport,
+    OutputReportLine,
+    ReportDue,
+    ReportStatus,
+    Service,
+    ServiceArea,
+    ServiceStatus,
+    Tranche,
+)
+
+# What `services_search` matches a person on: age (years), sex (F/M), disability, registered in
+# the RSU, household receiving ASD. A key left out is not checked.
+ELIGIBILITY_KEYS = ("age", "sex", "disability", "rsu", "asd")
+
+
+def _require_directory(user: Actor) -> None:
+    if user is not None and not access.has_action(user, VIEW_DIRECTORY):
+        raise AccessDenied(permission=VIEW_DIRECTORY)
+
+
+# --- The interface casework relies on ------------------------------------------------------------
+def user_organization(*, user: Actor) -> Organization | None:
+    """The partner organisation `user` works for (None if they work for none, or are inactive)."""
+    organization_id = _access.member_organization_id(user)
+    if organization_id is None:
+        return None
+    return Organization.objects.select_related("region").filter(pk=organization_id).first()
+
+
+def service_get(*, service_id: uuid.UUID) -> Service:
+    """A service of the directory by its HSDS id (NotFound if there is none)."""
+    service = Service.objects.select_related("organization").filter(pk=service_id).first()
+    if service is None:
+        raise NotFound(service=str(service_id))
+    return service
+
+
+def _eligibility_filter(eligibility: dict[str, Any]) -> Q:
+    unknown = sorted(set(eligibility) - set(ELIGIBILITY_KEYS))
+    if unknown:
+        raise InvalidInput(
+            _("Unknown eligibility criteria: %s") % ", ".join(unknown), field="eligibility"
+        )
+    condition = Q()
+    age = eligibility.get("age")
+    if age is not None:
+        if isinstance(age, bool) or not isinstance(age, int) or age < 0:
+            raise InvalidInput(_("An age is a whole number of years."), field="eligibility.age")
+        condition &= Q(minimum_age__isnull=True) | Q(minimum_age__lte=age)
+        condition &= Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
+    sex = eligibility.get("sex")
+    if sex is not None:
+        if sex not in ("F", "M"):
+            raise InvalidInput(_("Sex is F or M."), field="eligibility.sex")
+        condition &= Q(sex="") | Q(sex=sex)
+    for key, requirement in (
+        ("disability", "requires_disability"),
+        ("rsu", "requires_rsu"),
+        ("asd", "requires_asd"),
+    ):
+        value = eligibility.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, bool):
+            raise InvalidInput(_("true or false expected."), field=f"eligibility.{key}")
+        if not value:
+            condition &= Q(**{requirement: False})
+    return condition
+
+
+def services_search(
+    *, user: Actor, commune: str = "", text: str = "", eligibility: dict[str, Any] | None = None
+) -> QuerySet[Service]:
+    """Active services serving `commune` (a service area names the commune or its region) whose
+    text matches every word of `text` and whose eligibility the person described by
+    `eligibility` meets (keys ELIGIBILITY_KEYS); those with places left first, then by
+    organisation and name."""
+    _require_directory(user)
+    services = Service.objects.filter(status=ServiceStatus.ACTIVE).select_related(
+        "organization", "organization__region"
+    )
+    if commune:
+        place = Commune.objects.filter(code=commune).values_list("region_id", flat=True).first()
+        if place is None:
+            raise InvalidInput(_("No such commune: %s") % commune, field="commune")
+        areas = ServiceArea.objects.filter(Q(commune_id=commune) | Q(region_id=place))
+        services = services.filter(pk__in=areas.values("service_id"))
+    for word in text.split():
+        services = services.filter(
+            Q(name__icontains=word)
+            | Q(name_ar__icontains=word)
+            | Q(description__icontains=word)
+            | Q(eligibility_description__icontains=word)
+            | Q(organization__name_fr__icontains=word)
+            | Q(organization__name_ar__icontains=word)
+        )
+    if eligibility:
+        services = services.filter(_eligibility_filter(eligibility))
+    room = Case(
+        When(places__isnull=True, then=Value(1)),
+        When(places__gt=F("places_taken"), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return services.annotate(has_room=room).order_by(
+        "-has_room", "organization__name_fr", "name", "id"
+    )
+
+
+# --- The directory -------------------------------------------------------------------------------
+def organization_list(
+    *, user: Actor, text: str = "", region: str = "", kind: str = ""
+) -> QuerySet[Organization]:
+    _require_directory(user)
+    organizations = Organization.objects.select_related("region")
+    for word in text.split():
+        organizations = organizations.filter(
+            Q(name_fr__icontains=word) | Q(name_ar__icontains=word)
+        )
+    if region:
+        organizations = organizations.filter(region_id=region)
+    if kind:
+        organizations = organizations.filter(kind=kind)
+    return organizations.order_by("name_fr", "id")
+
+
+def organization_get(*, user: Actor, organization_id: uuid.UUID) -> Organization:
+    _require_directory(user)
+    organization = Organization.objects.select_related("region").filter(pk=organization_id).first()
+    if organization is None:
+        raise NotFound(organization=str(organization_id))
+    return organization
+
+
+def organization_services(*, user: Actor, organization: Organization) -> QuerySet[Service]:
+    _require_directory(user)
+    return organization.services.prefetch_related(
+        Prefetch("service_areas", ServiceArea.objects.select_related("commune", "region")),
+        "languages",
+    ).order_by("name", "id")
+
+
+def directory_hsds(*, user: Actor) -> list[dict[str, Any]]:
+    """The whole directory as HSDS JSON: organisations with their full services."""
+    _require_directory(user)
+    return export.directory_json(Organization.objects.all())
+
+
+def organization_hsds(*, user: Actor, organization_id: uuid.UUID) -> dict[str, Any]:
+    """One organisation with its full services, as HSDS JSON."""
+    _require_directory(user)
+    organization = export.organizations_prefetched(
+        Organization.objects.filter(pk=organization_id)
+    ).first()
+    if organization is None:
+        raise NotFound(organization=str(organization_id))
+    return export.organization_json(organization)
+
+
+def service_hsds(*, user: Actor, service_id: uuid.UUID) -> dict[str, Any]:
+    """One fully nested service (with its organisation), as HSDS JSON."""
+    _require_directory(user)
+    service = export.services_prefetched(Service.objects.filter(pk=service_id)).first()
+    if service is None:
+        raise NotFound(service=str(service_id))
+    return export.service_json(service, organization=True)
+
+
+# --- Agreements ----------------------------------------------------------------------------------
+def agreements_visible(*, user: Actor) -> QuerySet[Agreement]:
+    """Agreements `user` may see: those of organisations in their scope if they manage
+    agreements; their own organisation's if they are its staff; all for the system."""
+    agreements = Agreement.objects.select_related("organization", "organization__region")
+    if user is None:
+        return agreements
+    visible = Q(pk__in=[])
+    if access.has_action(user, MANAGE_AGREEMENTS):
+        scope = access.user_scope(user)
+        if not scope.empty:
+            visible |= scope.q(region_field="organization__region")
+    organization_id = _access.member_organization_id(user)
+    if organization_id is not None and (
+        access.has_action(user, SUBMIT_PARTNER_REPORT) or access.has_action(user, VIEW_DIRECTORY)
+    ):
+        visible |= Q(organization_id=organization_id)
+    return agreements.filter(visible)
+
+
+def agreement_list(
+    *, user: Actor, organization: Organization | None = None, status: str = ""
+) -> QuerySet[Agreement]:
+    agreements = agreements_visible(user=user)
+    if organization is not None:
+        agreements = agreements.filter(organization=organization)
+    if status:
+        agreements = agreements.filter(status=status)
+    return agreements.order_by("-start", "reference")
+
+
+def agreement_get(*, user: Actor, agreement_id: int) -> Agreement:
+    """An agreement `user` may see (NotFound otherwise: no hint that it exists)."""
+    agreement = agreements_visible(user=user).filter(pk=agreement_id).first()
+    if agreement is None:
+        raise NotFound(agreement=agreement_id)
+    return agreement
+
+
+def tranche_get(*, user: Actor, tranche_id: int) -> Tranche:
+    tranche = (
+        Tranche.objects.select_related("agreement", "agreement__organization")
+        .filter(pk=tranche_id, agreement__in=agreements_visible(user=user))
+        .first()
+    )
+    if tranche is None:
+        raise NotFound(tranche=tranche_id)
+    return tranche
+
+
+@dataclass(frozen=True)
+class ReportState:
+    due: ReportDue
+    status: str  # "missing", "draft" or "submitted"
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class IndicatorState:
+    indicator: Indicator
+    achieved: int
+
+    @property
+    def met(self) -> bool:
+        return self.achieved >= self.indicator.target
+
+
+@dataclass(frozen=True)
+class TrancheProgress:
+    tranche: Tranche
+    reports: list[ReportState]
+    indicators: list[IndicatorState]
+
+    @property
+    def overdue(self) -> bool:
+        return any(report.overdue for report in self.reports)
+
+    @property
+    def unmet(self) -> list[str]:
+        """What stands between the tranche and its release, in words."""
+        missing = [
+            _("report for %(start)s – %(end)s not submitted")
+            % {"start": r.due.period_start, "end": r.due.period_end}
+            for r in self.reports
+            if r.status != ReportStatus.SUBMITTED
+        ]
+        short = [
+            _("%(indicator)s: %(achieved)s of %(target)s")
+            % {
+                "indicator": state.indicator.label or state.indicator.get_measure_display(),
+                "achieved": state.achieved,
+                "target": state.indicator.target,
+            }
+            for state in self.indicators
+            if not state.met
+        ]
+        return missing + short
+
+    @property
+    def met(self) -> bool:
+        return not self.unmet
+
+
+def report_state(*, due: ReportDue, on: dt.date) -> ReportState:
+    """Whether a report due is missing, drafted or submitted, and overdue on `on`."""
+    report = getattr(due, "report", None)
+    status = report.status if report is not None else "missing"
+    overdue = (
+        status != ReportStatus.SUBMITTED
+        and due.due_date < on
+        and due.agreement.status == AgreementStatus.ACTIVE
+    )
+    return ReportState(due=due, status=status, overdue=overdue)
+
+
+def tranche_progress(*, tranche: Tranche, on: dt.date | None = None) -> TrancheProgress:
+    """The reports a tranche requires (submitted? overdue on `on`?) and its indicators' values,
+    summed over the submitted reports."""
+    day = on or timezone.localdate()
+    dues = list(
+        ReportDue.objects.filter(tranche=tranche)
+        .select_related("agreement", "report")
+        .order_by("due_date", "period_start")
+    )
+    submitted = OutputReport.objects.filter(due__tranche=tranche, status=ReportStatus.SUBMITTED)
+    people = submitted.aggregate(total=Sum("people_served"))["total"] or 0
+    lines = OutputReportLine.objects.filter(report__in=submitted)
+    indicators = []
+    for indicator in tranche.indicators.select_related("service").order_by("pk"):
+        if indicator.measure == IndicatorMeasure.PEOPLE_SERVED:
+            achieved = people
+        else:
+            counted = lines.filter(service=indicator.service) if indicator.service else lines
+            achieved = counted.aggregate(total=Sum("delivered"))["total"] or 0
+        indicators.append(IndicatorState(indicator=indicator, achieved=achieved))
+    return TrancheProgress(
+        tranche=tranche,
+        reports=[report_state(due=due, on=day) for due in dues],
+        indicators=indicators,
+    )
+
+
+def agreement_detail(
+    *, user: Actor, agreement_id: int, on: dt.date | None = None
+) -> dict[str, Any]:
+    """An agreement with each tranche's progress and every report due (overdue flags on `on`)."""
+    agreement = agreement_get(user=user, agreement_id=agreement_id)
+    day = on or timezone.localdate()
+    tranches = list(agreement.tranches.order_by("number"))
+    progress = [tranche_progress(tranche=t, on=day) for t in tranches]
+    dues = agreement.reports_due.select_related("agreement", "report", "tranche").order_by(
+        "due_date", "period_start"
+    )
+    reports = [report_state(due=due, on=day) for due in dues]
+    return {
+        "agreement": agreement,
+        "tranches": progress,
+        "reports": reports,
+        "overdue": sum(1 for r in reports if r.overdue),
+        "planned": sum((t.amount for t in tranches), start=Decimal("0.00")),
+        "paid": sum((t.amount for t in tranches if t.status == "paid"), start=Decimal("0.00")),
+    }
+
+
+# --- Reports -------------------------------------------------------------------------------------
+def overdue_reports(*, on: dt.date, user: Actor = None) -> QuerySet[ReportDue]:
+    """Reports due before `on` and not submitted, under agreements in force (those `user` may
+    see; all of them for the system), the longest overdue first."""
+    dues = ReportDue.objects.filter(
+        due_date__lt=on, agreement__status=AgreementStatus.ACTIVE
+    ).exclude(report__status=ReportStatus.SUBMITTED)
+    if user is not None:
+        dues = dues.filter(agreement__in=agreements_visible(user=user))
+    return dues.select_related("agreement", "agreement__organization", "tranche").order_by(
+        "due_date", "agreement__reference", "period_start"
+    )
+
+
+def reports_due(*, user: Actor) -> QuerySet[ReportDue]:
+    """Reports due under the agreements in force `user` may see (partner staff: their
+    organisation's), next due first."""
+    return (
+        ReportDue.objects.filter(
+            agreement__in=agreements_visible(user=user), agreement__status=AgreementStatus.ACTIVE
+        )
+        .select_related("agreement", "agreement__organization", "tranche", "report")
+        .order_by("due_date", "period_start")
+    )
+
+
+def report_due_get(*, user: Actor, due_id: int) -> ReportDue:
+    due = (
+        ReportDue.objects.select_related("agreement", "agreement__organization", "tranche")
+        .filter(pk=due_id, agreement__in=agreements_visible(user=user))
+        .first()
+    )
+    if due is None:
+        raise NotFound(report_due=due_id)
+    return due
+
+
+def output_report_get(*, user: Actor, report_id: int) -> OutputReport:
+    report = (
+        OutputReport.objects.select_related("due", "due__agreement", "due__agreement__organization")
+        .filter(pk=report_id, due__agreement__in=agreements_visible(user=user))
+        .first()
+    )
+    if report is None:
+        raise NotFound(report=report_id)
+    return report
+
+
+def output_report_for(*, due: ReportDue) -> OutputReport | None:
+    """The report written for a report due the caller was allowed to see, if any."""
+    return OutputReport.objects.prefetch_related("lines").filter(due=due).first()

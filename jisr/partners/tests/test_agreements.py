@@ -1,0 +1,223 @@
+"""Partnership agreements: drafted, signed, tranches released when their conditions are met then
+paid or withheld, closed; every refusal; reports overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from jisr.core.errors import AccessDenied, InvalidInput, NotFound
+from jisr.core.models import AuditEvent
+from jisr.partners import demo, selectors, services
+from jisr.partners.errors import ConditionsNotMet, WrongStatus
+from jisr.partners.models import Agreement, Organization, Service
+from jisr.partners.tests.conftest import TODAY, agreement_draft
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sanad(directory: dict[str, Any]) -> Organization:
+    return Organization.objects.get(pk=demo._id("sanad"))
+
+
+def test_an_agreement_from_draft_to_closed(
+    sanad: Organization, manager: Any, other_staff: Any
+) -> None:
+    agreement = agreement_draft(manager, sanad)
+    services.agreement_activate(actor=manager, agreement=agreement, signed_on=dt.date(2026, 1, 5))
+    first, second = agreement.tranches.order_by("number")
+    with pytest.raises(ConditionsNotMet) as unmet:
+        services.tranche_conditions_meet(actor=manager, tranche=first)
+    assert unmet.value.details["unmet"] == [
+        "report for 2026-01-01 – 2026-06-30 not submitted",
+        "people served: 0 of 40",
+    ]
+    due = agreement.reports_due.get()
+    report = services.output_report_save(
+        actor=other_staff,
+        due=due,
+        people_served=45,
+        delivered={Service.objects.get(name="Soutien scolaire").pk: 300},
+    )
+    services.output_report_submit(actor=other_staff, report=report)
+    services.tranche_conditions_meet(actor=manager, tranche=first, note="Rapport reçu.")
+    with pytest.raises(InvalidInput):
+        services.tranche_pay(actor=manager, tranche=first, paid_on=TODAY, payment_reference="")
+    services.tranche_pay(
+        actor=manager, tranche=first, paid_on=dt.date(2026, 7, 25), payment_reference="OV-1"
+    )
+    with pytest.raises(WrongStatus):  # the second tranche is neither paid nor withheld
+        services.agreement_close(actor=manager, agreement=agreement, note="Fin.")
+    with pytest.raises(InvalidInput):
+        services.tranche_withhold(actor=manager, tranche=second, reason=" ")
+    services.tranche_withhold(actor=manager, tranche=second, reason="Activité arrêtée.")
+    services.agreement_close(actor=manager, agreement=agreement, note="Fin de la convention.")
+    detail = selectors.agreement_detail(user=manager, agreement_id=agreement.pk, on=TODAY)
+    assert detail["agreement"].status == "closed"
+    assert [p.tranche.status for p in detail["tranches"]] == ["paid", "withheld"]
+    assert detail["paid"] == Decimal("30000.00")
+    actions = list(
+        AuditEvent.objects.filter(target_id=str(agreement.pk), actor_id=manager.pk)
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions[-5:] == [
+        "partners.agreement_activated",
+        "partners.tranche_conditions_met",
+        "partners.tranche_paid",
+        "partners.tranche_withheld",
+        "partners.agreement_closed",
+    ]
+
+
+def test_services_delivered_indicator_by_service(
+    sanad: Organization, manager: Any, other_staff: Any
+) -> None:
+    agreement = agreement_draft(manager, sanad)
+    first = agreement.tranches.get(number=1)
+    tutoring = Service.objects.get(name="Soutien scolaire")
+    services.indicator_add(
+        actor=manager, tranche=first, measure="services_delivered", target=500, service=tutoring,
+        label="Séances de soutien",
+    )  # fmt: skip
+    services.agreement_activate(actor=manager, agreement=agreement, signed_on=dt.date(2026, 1, 5))
+    report = services.output_report_save(
+        actor=other_staff, due=agreement.reports_due.get(), people_served=45,
+        delivered={tutoring.pk: 320},
+    )  # fmt: skip
+    services.output_report_submit(actor=other_staff, report=report)
+    progress = selectors.tranche_progress(tranche=first, on=TODAY)
+    assert [(s.achieved, s.met) for s in progress.indicators] == [(45, True), (320, False)]
+    assert progress.unmet == ["Séances de soutien: 320 of 500"]
+
+
+def test_only_managers_of_the_organisations_region(
+    sanad: Organization, worker: Any, manager_oriental: Any, staff: Any
+) -> None:
+    terms: dict[str, Any] = {
+        "organization": sanad, "reference": "X-1", "funder": "ministry", "purpose": "p",
+        "start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31), "budget": "10.00",
+        "contribution": "10.00",
+    }  # fmt: skip
+    with pytest.raises(AccessDenied):
+        services.agreement_create(actor=worker, **terms)
+    with pytest.raises(AccessDenied):
+        services.agreement_create(actor=staff, **terms)  # partner staff do not manage agreements
+    with pytest.raises(NotFound):
+        services.agreement_create(actor=manager_oriental, **terms)
+    assert not Agreement.objects.filter(reference="X-1").exists()
+
+
+def test_terms_are_checked_and_fixed_once_signed(sanad: Organization, manager: Any) -> None:
+    terms: dict[str, Any] = {
+        "organization": sanad, "reference": "X-2", "funder": "ministry", "purpose": "p",
+        "start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31), "budget": "100.00",
+        "contribution": "100.00",
+    }  # fmt: skip
+    for wrong in (
+        {"contribution": "150.00"},
+        {"end": dt.date(2025, 1, 1)},
+        {"funder": "world_bank"},
+        {"budget": "-5"},
+        {"budget": 1.5},
+    ):
+        with pytest.raises(InvalidInput):
+            services.agreement_create(actor=manager, **{**terms, **wrong})
+    agreement = services.agreement_create(actor=manager, **terms)
+    with pytest.raises(InvalidInput):  # the same reference again
+        services.agreement_create(actor=manager, **terms)
+    with pytest.raises(InvalidInput):  # no tranche adds up to the contribution yet
+        services.agreement_activate(actor=manager, agreement=agreement, signed_on=TODAY)
+    services.tranche_add(
+        actor=manager, agreement=agreement, amount="60.00", due_date=dt.date(2026, 3, 1)
+    )
+    with pytest.raises(InvalidInput):  # beyond the contribution
+        services.tranche_add(
+            actor=manager, agreement=agreement, amount="60.00", due_date=dt.date(2026, 6, 1)
+        )
+    with pytest.raises(InvalidInput):  # outside the period
+        services.tranche_add(
+            actor=manager, agreement=agreement, amount="40.00", due_date=dt.date(2027, 6, 1)
+        )
+    services.tranche_add(
+        actor=manager, agreement=agreement, amount="40.00", due_date=dt.date(2026, 6, 1)
+    )
+    with pytest.raises(InvalidInput):  # a report due before its period ends
+        services.report_due_add(
+            actor=manager, agreement=agreement, period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 3, 31), due_date=dt.date(2026, 3, 1),
+        )  # fmt: skip
+    services.agreement_activate(actor=manager, agreement=agreement, signed_on=TODAY)
+    with pytest.raises(WrongStatus):
+        services.tranche_add(
+            actor=manager, agreement=agreement, amount="1.00", due_date=dt.date(2026, 6, 1)
+        )
+    with pytest.raises(WrongStatus):
+        services.agreement_activate(actor=manager, agreement=agreement, signed_on=TODAY)
+    tranche = agreement.tranches.get(number=1)
+    with pytest.raises(WrongStatus):  # conditions not recorded as met
+        services.tranche_pay(actor=manager, tranche=tranche, paid_on=TODAY, payment_reference="X")
+    services.tranche_conditions_meet(actor=manager, tranche=tranche)  # no condition: met
+    with pytest.raises(InvalidInput):
+        services.tranche_pay(
+            actor=manager, tranche=tranche, paid_on=dt.date(2999, 1, 1), payment_reference="X"
+        )
+
+
+def test_the_demo_agreement_shows_its_overdue_reports(directory: dict[str, Any]) -> None:
+    agreement = Agreement.objects.get(reference=demo.AGREEMENT_REFERENCE)
+    detail = selectors.agreement_detail(user=None, agreement_id=agreement.pk, on=TODAY)
+    assert [(r.status, r.overdue) for r in detail["reports"]] == [
+        ("submitted", False),
+        ("missing", True),
+        ("missing", True),
+        ("missing", False),
+    ]
+    first, second, third = detail["tranches"]
+    assert (first.tranche.status, first.met, first.overdue) == ("paid", True, False)
+    assert second.overdue
+    assert not second.met
+    assert second.unmet == [
+        "report for 2026-04-01 – 2026-06-30 not submitted",
+        "Enfants accueillis: 52 of 60",
+    ]
+    assert third.overdue  # the third quarter's report (a condition of the third tranche)
+
+
+def test_overdue_reports(directory: dict[str, Any], staff: Any) -> None:
+    overdue = selectors.overdue_reports(on=TODAY)
+    assert [(d.period_start, d.due_date) for d in overdue] == [
+        (dt.date(2026, 4, 1), dt.date(2026, 7, 15)),
+        (dt.date(2026, 7, 1), dt.date(2026, 10, 15)),
+    ]
+    assert not selectors.overdue_reports(on=dt.date(2026, 7, 15)).exists()  # due that day
+    assert selectors.overdue_reports(on=dt.date(2026, 7, 16)).count() == 1
+    second = overdue[0]
+    report = services.output_report_save(actor=staff, due=second, people_served=58, delivered={})
+    assert selectors.overdue_reports(on=TODAY).count() == 2  # a draft is not a report received
+    services.output_report_submit(actor=staff, report=report)
+    assert [d.period_start for d in selectors.overdue_reports(on=TODAY)] == [dt.date(2026, 7, 1)]
+
+
+def test_overdue_reports_are_scoped(
+    directory: dict[str, Any], staff: Any, other_staff: Any, manager: Any, manager_oriental: Any
+) -> None:
+    assert selectors.overdue_reports(on=TODAY, user=staff).count() == 2
+    assert selectors.overdue_reports(on=TODAY, user=manager).count() == 2
+    assert not selectors.overdue_reports(on=TODAY, user=other_staff).exists()
+    assert not selectors.overdue_reports(on=TODAY, user=manager_oriental).exists()
+
+
+def test_agreements_are_seen_by_their_managers_and_their_organisations_staff(
+    directory: dict[str, Any], staff: Any, other_staff: Any, manager_oriental: Any, worker: Any
+) -> None:
+    agreement = Agreement.objects.get(reference=demo.AGREEMENT_REFERENCE)
+    assert selectors.agreement_get(user=staff, agreement_id=agreement.pk) == agreement
+    for outsider in (other_staff, manager_oriental, worker):
+        with pytest.raises(NotFound):
+            selectors.agreement_get(user=outsider, agreement_id=agreement.pk)
+        assert not selectors.agreement_list(user=outsider).exists()

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from jisr.partners import views
+
+app_name = "partners"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("organizations/<uuid:organization_id>/", views.organization, name="organization"),
+    path("agreements/", views.agreement_list, name="agreement_list"),
+    path("agreements/<int:agreement_id>/", views.agreement, name="agreement"),
+    path("tranches/<int:tranche_id>/<str:action>/", views.tranche_action, name="tranche_action"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/due/<int:due_id>/", views.report_form, name="report_form"),
+    path("reports/<int:report_id>/return/", views.report_return, name="report_return"),
+]

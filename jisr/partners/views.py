@@ -1,0 +1,199 @@
+"""The partners' pages: the service directory (search by commune, words, age), an organisation
+with its services and agreements, an agreement with its tranches and overdue reports (and the
+managers' steps), and the partner staff's output report form. Thin: selectors read, services
+decide."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jisr.accounts.roles import MANAGE_AGREEMENTS, SUBMIT_PARTNER_REPORT
+from jisr.core import access
+from jisr.core.errors import DomainError, InvalidInput
+from jisr.geo.selectors import commune_list
+from jisr.partners import _access, selectors, services
+from jisr.partners.forms import DirectorySearchForm, PayForm, ReportForm
+from jisr.partners.models import AgreementStatus, ReportStatus, TrancheStatus
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    """Active services, searched by commune, words and the person's age (all of them at first)."""
+    form = DirectorySearchForm(request.GET or None)
+    criteria = form.cleaned_data if form.is_valid() else {}
+    age = criteria.get("age")
+    found: Any = []
+    try:
+        found = list(
+            selectors.services_search(
+                user=request.user,
+                commune=(criteria.get("commune") or "").strip(),
+                text=criteria.get("q") or "",
+                eligibility={"age": age} if age is not None else None,
+            ).prefetch_related("service_areas__commune", "service_areas__region")[:100]
+        )
+    except InvalidInput as error:
+        form.add_error(None, str(error.text))
+    context = {
+        "form": form,
+        "services": found,
+        "communes": commune_list(),
+        "organizations": selectors.organization_list(user=request.user)[:200],
+    }
+    return render(request, "partners/directory.html", context)
+
+
+@login_required
+def organization(request: HttpRequest, organization_id: uuid.UUID) -> HttpResponse:
+    user = request.user
+    found = selectors.organization_get(user=user, organization_id=organization_id)
+    context = {
+        "organization": found,
+        "services": selectors.organization_services(user=user, organization=found),
+        "locations": found.locations.select_related("commune").order_by("name"),
+        "phones": found.phones.order_by("number"),
+        "agreements": selectors.agreement_list(user=user, organization=found),
+    }
+    return render(request, "partners/organization.html", context)
+
+
+@login_required
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    agreements = list(selectors.agreement_list(user=request.user))
+    overdue: dict[int, int] = {}
+    for due in selectors.overdue_reports(on=today, user=request.user):
+        overdue[due.agreement_id] = overdue.get(due.agreement_id, 0) + 1
+    rows = [(agreement, overdue.get(agreement.pk, 0)) for agreement in agreements]
+    return render(request, "partners/agreement_list.html", {"rows": rows, "today": today})
+
+
+@login_required
+def agreement(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    user = request.user
+    detail = selectors.agreement_detail(user=user, agreement_id=agreement_id)
+    found = detail["agreement"]
+    context = {
+        **detail,
+        "today": timezone.localdate(),
+        "can_manage": found.status == AgreementStatus.ACTIVE
+        and access.can(user, MANAGE_AGREEMENTS, found),
+        "can_report": access.has_action(user, SUBMIT_PARTNER_REPORT)
+        and _access.is_member(user, found.organization),
+        "pay_form": PayForm(initial={"paid_on": timezone.localdate()}),
+    }
+    return render(request, "partners/agreement.html", context)
+
+
+@login_required
+@require_POST
+def tranche_action(request: HttpRequest, tranche_id: int, action: str) -> HttpResponse:
+    """conditions-met, pay, withhold."""
+    user = request.user
+    tranche = selectors.tranche_get(user=user, tranche_id=tranche_id)
+    note = request.POST.get("note", "")
+    try:
+        if action == "conditions-met":
+            services.tranche_conditions_meet(actor=user, tranche=tranche, note=note)
+            messages.success(request, _("Conditions recorded as met."))
+        elif action == "pay":
+            form = PayForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Give the payment's date and reference."))
+            else:
+                services.tranche_pay(actor=user, tranche=tranche, **form.cleaned_data)
+                messages.success(request, _("Payment recorded."))
+        elif action == "withhold":
+            services.tranche_withhold(actor=user, tranche=tranche, reason=note)
+            messages.success(request, _("Tranche withheld."))
+    except DomainError as error:
+        messages.error(request, str(error.text))
+    return redirect("partners:agreement", agreement_id=tranche.agreement_id)
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The reports due that the user may write (partner staff) or follow (managers)."""
+    today = timezone.localdate()
+    states = [
+        selectors.report_state(due=due, on=today)
+        for due in selectors.reports_due(user=request.user)
+    ]
+    organization = selectors.user_organization(user=request.user)
+    context = {"states": states, "organization": organization, "today": today}
+    return render(request, "partners/report_list.html", context)
+
+
+@login_required
+def report_form(request: HttpRequest, due_id: int) -> HttpResponse:
+    """The partner staff's report for a report due: saved as a draft, then submitted."""
+    user = request.user
+    due = selectors.report_due_get(user=user, due_id=due_id)
+    report = selectors.output_report_for(due=due)
+    organization = due.agreement.organization
+    editable = (
+        access.has_action(user, SUBMIT_PARTNER_REPORT)
+        and _access.is_member(user, organization)
+        and (report is None or report.status == ReportStatus.DRAFT)
+        and due.agreement.status == AgreementStatus.ACTIVE
+    )
+    offered = selectors.organization_services(user=user, organization=organization)
+    form = ReportForm(request.POST or None, services=offered, report=report)
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            report = services.output_report_save(
+                actor=user,
+                due=due,
+                people_served=form.cleaned_data["people_served"],
+                delivered=form.delivered(),
+                note=form.cleaned_data["note"],
+            )
+            if "submit" in request.POST:
+                services.output_report_submit(actor=user, report=report)
+                messages.success(request, _("Report submitted."))
+            else:
+                messages.success(request, _("Draft saved."))
+        except DomainError as error:
+            messages.error(request, str(error.text))
+        else:
+            return redirect("partners:report_form", due_id=due.pk)
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    tranche = due.tranche
+    context = {
+        "due": due,
+        "report": report,
+        "form": form,
+        "editable": editable,
+        "can_return": report is not None
+        and report.status == ReportStatus.SUBMITTED
+        and access.can(user, MANAGE_AGREEMENTS, due.agreement)
+        and (tranche is None or tranche.status in (TrancheStatus.PLANNED, TrancheStatus.WITHHELD)),
+        "state": selectors.report_state(due=due, on=timezone.localdate()),
+    }
+    return render(request, "partners/report_form.html", context)
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = request.user
+    report = selectors.output_report_get(user=user, report_id=report_id)
+    try:
+        services.output_report_return(
+            actor=user, report=report, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Report returned to the organisation for correction."))
+    except DomainError as error:
+        messages.error(request, str(error.text))
+    return redirect("partners:report_form", due_id=report.due_id)
