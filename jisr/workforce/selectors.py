@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import FloatField, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -317,7 +318,13 @@ def indicators_frame(*, on: dt.date, year: int, open_cases: OpenCases) -> pl.Dat
     `on` and their training hours in `year`."""
     accredited = (
         SocialWorker.objects.filter(_accredited_on(on), user__is_active=True)
-        .annotate(hours=Sum("training_records__hours", filter=Q(training_records__date__year=year)))
+        # As a float in SQL: ADBC reads an unconstrained NUMERIC as an opaque Arrow type.
+        .annotate(
+            hours=Cast(
+                Sum("training_records__hours", filter=Q(training_records__date__year=year)),
+                output_field=FloatField(),
+            )
+        )
         .values_list("user_id", "region_id", "supervisor_id", "hours")
         .order_by()
     )
