@@ -277,7 +277,11 @@ def my_profile(*, user: object) -> SocialWorker | None:
 def training_records(*, worker: SocialWorker, year: int | None = None) -> QuerySet[TrainingRecord]:
     """A worker's training records (of `year`), newest first; the caller already reaches them."""
     records = TrainingRecord.objects.filter(worker=worker)
-    return records.filter(date__year=year) if year is not None else records
+    if year is None:
+        return records
+    if not 1900 <= year <= 9999:
+        raise InvalidInput(_("Give a year from 1900 to 9999."), field="year", year=year)
+    return records.filter(date__year=year)
 
 
 def training_hours(*, worker: SocialWorker, year: int) -> Decimal:
