@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import FloatField, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -276,7 +277,11 @@ def my_profile(*, user: object) -> SocialWorker | None:
 def training_records(*, worker: SocialWorker, year: int | None = None) -> QuerySet[TrainingRecord]:
     """A worker's training records (of `year`), newest first; the caller already reaches them."""
     records = TrainingRecord.objects.filter(worker=worker)
-    return records.filter(date__year=year) if year is not None else records
+    if year is None:
+        return records
+    if not 1900 <= year <= 9999:
+        raise InvalidInput(_("Give a year from 1900 to 9999."), field="year", year=year)
+    return records.filter(date__year=year)
 
 
 def training_hours(*, worker: SocialWorker, year: int) -> Decimal:
@@ -317,7 +322,13 @@ def indicators_frame(*, on: dt.date, year: int, open_cases: OpenCases) -> pl.Dat
     `on` and their training hours in `year`."""
     accredited = (
         SocialWorker.objects.filter(_accredited_on(on), user__is_active=True)
-        .annotate(hours=Sum("training_records__hours", filter=Q(training_records__date__year=year)))
+        # As a float in SQL: ADBC reads an unconstrained NUMERIC as an opaque Arrow type.
+        .annotate(
+            hours=Cast(
+                Sum("training_records__hours", filter=Q(training_records__date__year=year)),
+                output_field=FloatField(),
+            )
+        )
         .values_list("user_id", "region_id", "supervisor_id", "hours")
         .order_by()
     )

@@ -80,10 +80,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     return render(request, "workforce/profile.html", _profile_context(request, worker))
 
 
-def _date(request: HttpRequest, name: str, required: bool = True) -> dt.date | None:
-    text = request.POST.get(name, "").strip()
-    if not text and not required:
-        return None
+def _parse_date(text: str, name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -91,9 +88,12 @@ def _date(request: HttpRequest, name: str, required: bool = True) -> dt.date | N
 
 
 def _required_date(request: HttpRequest, name: str) -> dt.date:
-    day = _date(request, name)
-    assert day is not None  # noqa: S101 (required=True never returns None)
-    return day
+    return _parse_date(request.POST.get(name, "").strip(), name)
+
+
+def _optional_date(request: HttpRequest, name: str) -> dt.date | None:
+    text = request.POST.get(name, "").strip()
+    return _parse_date(text, name) if text else None
 
 
 def _grant(request: HttpRequest, worker: SocialWorker) -> SocialWorker:
@@ -113,7 +113,7 @@ def _renew(request: HttpRequest, worker: SocialWorker) -> SocialWorker:
         actor=request.user,
         worker=worker,
         valid_until=_required_date(request, "valid_until"),
-        valid_from=_date(request, "valid_from", required=False),
+        valid_from=_optional_date(request, "valid_from"),
         number=request.POST.get("number", ""),
         reason=request.POST.get("reason", ""),
     )

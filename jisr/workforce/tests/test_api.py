@@ -215,6 +215,7 @@ def test_training_by_the_worker_and_listed(worker: SocialWorker, supervisor: Any
     )
     assert response.status_code == 201, response.content
     assert client.get(url).json()[0]["title"] == "Écoute active"
+    assert client.get(f"{url}?year=99999").status_code == 422
     assert Decimal(client.get(f"{BASE}/me").json()["training_hours_this_year"]) == 6
     by_supervisor = client_for(supervisor).post(
         url, {"date": day, "title": "x", "hours": "1"}, content_type="application/json"

@@ -9,13 +9,14 @@ from typing import Any
 
 import polars as pl
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from jisr.accounts.roles import Role
 from jisr.core.errors import AccessDenied, InvalidInput
 from jisr.workforce import selectors
 from jisr.workforce.indicators import indicators_compute
-from jisr.workforce.models import TrainingRecord
+from jisr.workforce.models import Diploma, TrainingRecord
 from jisr.workforce.tests.factories import profile_for
 
 REGIONS = pl.DataFrame({"region": ["01", "02", "03"], "population": [200_000, 50_000, 0]})
@@ -146,3 +147,30 @@ def test_indicators_need_their_right_and_a_sensible_year(make_user: Callable[...
     with pytest.raises(InvalidInput):
         selectors.indicators(user=auditor, year=timezone.localdate().year + 1)
     assert selectors.indicators(user=auditor)[-1]["accredited_workers"] == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ADBC reads PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_indicators_read_through_adbc_outside_a_transaction(
+    make_user: Callable[..., Any],
+) -> None:
+    # A transactional test starts from a flushed database: the seeded diplomas may be gone.
+    Diploma.objects.get_or_create(
+        code="assistant-social",
+        defaults={"name_fr": "x", "name_ar": "x", "name_en": "x", "on_official_list": True},
+    )
+    year = timezone.localdate().year
+    worker = profile_for(make_user(Role.SOCIAL_WORKER), region="12")
+    TrainingRecord.objects.create(
+        worker=worker,
+        date=dt.date(year, 1, 1),
+        title="x",
+        hours=Decimal("3.5"),
+        recorded_by=worker.user,
+    )
+    assert not connection.in_atomic_block
+    rows = {
+        row["region"]: row for row in selectors.indicators(user=make_user(Role.AUDITOR), year=year)
+    }
+    assert (rows["12"]["accredited_workers"], rows["12"]["training_hours"]) == (1, 3.5)
+    assert rows["national"]["population"] == 36_828_330

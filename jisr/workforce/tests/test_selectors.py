@@ -130,6 +130,7 @@ def test_the_default_day_is_today(worker: SocialWorker) -> None:
         accreditation_require(user=worker.user)
 
 
+@settings(deadline=None)  # the first call loads the translation catalogue
 @given(
     status=st.sampled_from(AccreditationState.values),
     start=DAYS,
