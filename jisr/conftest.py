@@ -9,6 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No wall-clock limits in tests (the machines are shared and noisy): hypothesis's per-example
+# deadline is one, and made property tests fail under parallel load.
+hypothesis_settings.register_profile("jisr", deadline=None)
+hypothesis_settings.load_profile("jisr")
 
 DEFAULT_TEST_PASSWORD = "correct horse battery staple"  # noqa: S105
 
