@@ -37,6 +37,17 @@ SHAREABLE_LABELS: dict[str, Any] = {
 PLAN_ACTIONS = 3  # action rows offered by the plan form
 
 
+class CaseForm(StyledForm):
+    """A form of the case page: its element ids carry its own prefix (`plan-goals`), as several
+    forms on one page share field names."""
+
+    prefix_id = "case"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.prefix_id}-%s")
+        super().__init__(*args, **kwargs)
+
+
 def _text(label: Any, *, rows: int = 0, required: bool = True, limit: int = 300) -> forms.Field:
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     return forms.CharField(label=label, max_length=limit, required=required, widget=widget)
@@ -60,7 +71,8 @@ def _date(label: Any, *, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput)
 
 
-class CaseOpenForm(StyledForm):
+class CaseOpenForm(CaseForm):
+    prefix_id = "open"
     household = forms.CharField(widget=forms.HiddenInput, max_length=20)
     person = forms.CharField(label=_("person concerned"), required=False, max_length=20)
     source = forms.ChoiceField(label=_("source"), choices=CaseSource.choices)
@@ -78,8 +90,10 @@ class CaseOpenForm(StyledForm):
         )
 
 
-class AssessmentForm(StyledForm):
+class AssessmentForm(CaseForm):
     """A level and a note for each of the assessment's dimensions."""
+
+    prefix_id = "assess"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -104,7 +118,8 @@ class AssessmentForm(StyledForm):
         }
 
 
-class PlanForm(StyledForm):
+class PlanForm(CaseForm):
+    prefix_id = "plan"
     goals = _text(_("goals (one a line)"), rows=3, limit=3000)
     review_date = _date(_("review date"))
 
@@ -145,11 +160,13 @@ class PlanForm(StyledForm):
         ]
 
 
-class DecisionForm(StyledForm):
+class DecisionForm(CaseForm):
+    prefix_id = "decision"
     note = _text(_("note (required to send back or refuse)"), rows=2, required=False, limit=2000)
 
 
-class ConsentForm(StyledForm):
+class ConsentForm(CaseForm):
+    prefix_id = "consent"
     given_by = _text(_("given by (the person or their guardian)"), limit=120)
     purpose = _text(_("purpose"))
     scope = forms.ChoiceField(label=_("scope"), choices=ConsentScope.choices)
@@ -175,7 +192,8 @@ class ConsentForm(StyledForm):
             self.initial.setdefault("given_on", timezone.localdate())
 
 
-class ReferralForm(StyledForm):
+class ReferralForm(CaseForm):
+    prefix_id = "refer"
     service = forms.ChoiceField(label=_("partner service"))
     reason = _text(_("why this service"))
     override_reason = _text(
@@ -187,7 +205,8 @@ class ReferralForm(StyledForm):
         _choices_set(self, "service", _service_choices(services))
 
 
-class VisitForm(StyledForm):
+class VisitForm(CaseForm):
+    prefix_id = "visit"
     kind = forms.ChoiceField(label=_("kind"), choices=VisitKind.choices)
     visited_on = _date(_("date"))
     next_due = _date(_("next follow-up"), required=False)
@@ -199,11 +218,13 @@ class VisitForm(StyledForm):
             self.initial.setdefault("visited_on", timezone.localdate())
 
 
-class NoteForm(StyledForm):
+class NoteForm(CaseForm):
+    prefix_id = "note"
     text = _text(_("confidential note"), rows=3, limit=10_000)
 
 
-class TransferForm(StyledForm):
+class TransferForm(CaseForm):
+    prefix_id = "transfer"
     to_user = forms.ChoiceField(label=_("to the social worker"))
     reason = _text(_("reason"))
 
@@ -216,12 +237,14 @@ class TransferForm(StyledForm):
         )
 
 
-class ClosureForm(StyledForm):
+class ClosureForm(CaseForm):
+    prefix_id = "closure"
     outcome = forms.ChoiceField(label=_("outcome"), choices=_choices(OUTCOME_LABELS.items()))
     note = _text(_("closure note"), rows=2, limit=2000)
 
 
-class ReasonForm(StyledForm):
+class ReasonForm(CaseForm):
+    prefix_id = "reason"
     reason = _text(_("reason"))
 
 

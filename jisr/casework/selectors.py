@@ -233,7 +233,9 @@ def open_case_counts(users: list[int] | None = None) -> dict[int, int]:
 
 def outreach_list(*, user: User, status: str = "open", kind: str = "") -> QuerySet[OutreachItem]:
     """Supervisors: the items of their area; workers: the items assigned to them."""
-    items = OutreachItem.objects.select_related("household", "person", "assigned_to")
+    items = OutreachItem.objects.select_related(
+        "household", "household__commune", "person", "assigned_to"
+    )
     if core_access.has_action(user, ASSIGN_CASE):
         scope = core_access.user_scope(user)
         items = items.filter(scope.q(region_field="region_code", commune_field="commune_code"))

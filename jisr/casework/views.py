@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from jisr.accounts.models import User
@@ -481,7 +482,12 @@ def outreach_action(request: HttpRequest, action: str) -> HttpResponse:
     try:
         if action == "build":
             found = services.outreach_build(actor=user)
-            messages.success(request, _("%d new households to visit.") % found["added"])
+            added = found["added"]
+            messages.success(
+                request,
+                ngettext("%d new household to visit.", "%d new households to visit.", added)
+                % added,
+            )
         elif action == "assign":
             items = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
             if not items:
@@ -489,7 +495,16 @@ def outreach_action(request: HttpRequest, action: str) -> HttpResponse:
             assigned = services.outreach_assign(
                 actor=user, items=items, language=request.POST.get("language", "")
             )
-            messages.success(request, _("%d households assigned to your team.") % len(assigned))
+            count = len(assigned)
+            messages.success(
+                request,
+                ngettext(
+                    "%d household assigned to your team.",
+                    "%d households assigned to your team.",
+                    count,
+                )
+                % count,
+            )
         else:
             raise NotFound()
     except DomainError as error:
