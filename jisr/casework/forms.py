@@ -134,9 +134,13 @@ class PlanForm(CaseForm):
                 label=_("partner service"), required=False, choices=offered
             )
             self.fields[f"due_{i}"] = _date(_("by"), required=False)
-            for key, css in (("action", "form-control"), ("service", "form-select")):
-                self.fields[f"{key}_{i}"].widget.attrs["class"] = css
-            self.fields[f"due_{i}"].widget.attrs["class"] = "form-control"
+            for key, css in (
+                ("action", "form-control"),
+                ("service", "form-select"),
+                ("due", "form-control"),
+            ):
+                field = self.fields[f"{key}_{i}"]
+                field.widget.attrs.update({"class": css, "aria-label": str(field.label)})
 
     def action_rows(self) -> list[tuple[Any, Any, Any]]:
         return [

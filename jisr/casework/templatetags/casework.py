@@ -14,6 +14,7 @@ from jisr.casework import selectors
 from jisr.casework.forms import OUTCOME_LABELS, SHAREABLE_LABELS
 from jisr.casework.models import DIMENSIONS, Level, OutreachKind, ReferralStatus, VisitKind
 from jisr.core import access
+from jisr.registry.choices import Sex
 
 register = template.Library()
 
@@ -50,6 +51,7 @@ LABELS: dict[str, dict[str, Any]] = {
     "visit": dict(VisitKind.choices),
     "outreach": dict(OutreachKind.choices),
     "referral": dict(ReferralStatus.choices),
+    "sex": dict(Sex.choices),
 }
 
 
