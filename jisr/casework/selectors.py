@@ -10,22 +10,28 @@ from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jisr.accounts.models import User
-from jisr.accounts.roles import ASSIGN_CASE, CHANGE_CASE
+from jisr.accounts.roles import APPROVE_CASE, ASSIGN_CASE, AUDIT_CASE, CHANGE_CASE, VIEW_CASE
 from jisr.casework import access, crypto
 from jisr.casework.access import Action
 from jisr.casework.models import (
+    CarePlan,
     Case,
     CaseAccess,
     CaseStatus,
+    Consent,
     OutreachItem,
     OutreachStatus,
+    PlanStatus,
     Referral,
+    Transfer,
     TransferStatus,
 )
 from jisr.core import access as core_access
-from jisr.core.errors import AccessDenied, NotFound
+from jisr.core.errors import AccessDenied, InvalidInput, NotFound
+from jisr.registry.models import Household, Person
 
 OPEN = (
     CaseStatus.INTAKE,
@@ -227,7 +233,9 @@ def open_case_counts(users: list[int] | None = None) -> dict[int, int]:
 
 def outreach_list(*, user: User, status: str = "open", kind: str = "") -> QuerySet[OutreachItem]:
     """Supervisors: the items of their area; workers: the items assigned to them."""
-    items = OutreachItem.objects.select_related("household", "person", "assigned_to")
+    items = OutreachItem.objects.select_related(
+        "household", "household__commune", "person", "assigned_to"
+    )
     if core_access.has_action(user, ASSIGN_CASE):
         scope = core_access.user_scope(user)
         items = items.filter(scope.q(region_field="region_code", commune_field="commune_code"))
@@ -240,3 +248,156 @@ def outreach_list(*, user: User, status: str = "open", kind: str = "") -> QueryS
     if kind:
         items = items.filter(kind=kind)
     return items.order_by("kind", "found_at", "pk")
+
+
+# --- Reads the web pages need ---------------------------------------------------------------------
+
+
+def case_get(*, user: User, case_id: int) -> Case:
+    """The case if the user may see it, NotFound otherwise (unknown or hidden alike). Not logged:
+    the service the page then calls logs the action, `case_detail` the read."""
+    case = Case.objects.filter(pk=case_id).select_related("household", "owner").first()
+    if case is None or not access.can(user, Action.VIEW, case):
+        raise NotFound()
+    return case
+
+
+def case_plan(*, case: Case, plan_id: Any) -> CarePlan:
+    plan = case.plans.filter(pk=_pk(plan_id)).first()
+    if plan is None:
+        raise NotFound()
+    return plan
+
+
+def case_consent(*, case: Case, consent_id: Any) -> Consent:
+    consent = case.consents.filter(pk=_pk(consent_id)).first()
+    if consent is None:
+        raise NotFound()
+    return consent
+
+
+def case_referral(*, case: Case, referral_id: Any) -> Referral:
+    referral = case.referrals.filter(pk=_pk(referral_id)).first()
+    if referral is None:
+        raise NotFound()
+    return referral
+
+
+def case_transfer(*, case: Case, transfer_id: Any) -> Transfer:
+    transfer = case.transfers.filter(pk=_pk(transfer_id)).first()
+    if transfer is None:
+        raise NotFound()
+    return transfer
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+
+
+def case_list_visible(*, user: User, status: str = "") -> list[Case]:
+    """`case_list` for a page: refused (403) to those who may see no case at all."""
+    if not (core_access.has_action(user, VIEW_CASE) or core_access.has_action(user, AUDIT_CASE)):
+        raise AccessDenied(permission=VIEW_CASE)
+    return case_list(user=user, status=status, limit=200)
+
+
+def household_cases(*, user: User, household: Household) -> list[Case]:
+    """The household's cases the user may see (its page shows them; each is logged)."""
+    cases = list(
+        access.visible_cases(user)
+        .filter(household=household)
+        .select_related("owner")
+        .order_by("-opened_at", "-pk")[:20]
+    )
+    _log_many(user, cases, "household_page")
+    return cases
+
+
+@dataclass(frozen=True)
+class CaseOpening:
+    household: Household
+    members: list[Person]
+    person: Person | None
+
+
+def case_opening(*, user: User, rsu_id: str, rnp_id: str = "") -> CaseOpening:
+    """What opening a case for a household needs: the household (in the user's scope, else
+    NotFound), its current members, and the person concerned (one of them) if named."""
+    from jisr.registry import selectors as registry
+    from jisr.registry.services.declarations import memberships_on
+
+    if not core_access.has_action(user, CHANGE_CASE):
+        raise AccessDenied(permission=CHANGE_CASE)
+    household = registry.household_in_scope(user=user, rsu_id=rsu_id)
+    members = [
+        m.person
+        for m in household.memberships.filter(memberships_on(timezone.localdate()))
+        .select_related("person")
+        .order_by("start", "pk")
+    ]
+    person = None
+    if rnp_id:
+        person = next((p for p in members if p.rnp_id == rnp_id), None)
+        if person is None:
+            raise InvalidInput(_("This person is not a member of the household."), field="person")
+    return CaseOpening(household, members, person)
+
+
+def outreach_item_get(*, user: User, item_id: Any) -> OutreachItem:
+    """An outreach item the user reaches (their area, or assigned to them); NotFound otherwise."""
+    item = outreach_list(user=user, status="").filter(pk=_pk(item_id)).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def awaiting_decision(*, user: User) -> list[Case]:
+    """A supervisor's cases waiting for them: a care plan to approve, a closure to decide."""
+    if not core_access.has_action(user, APPROVE_CASE):
+        raise AccessDenied(permission=APPROVE_CASE)
+    cases = list(
+        access.visible_cases(user)
+        .filter(Q(status=CaseStatus.CLOSING) | Q(plans__status=PlanStatus.SUBMITTED))
+        .exclude(owner=user)
+        .select_related("household", "owner")
+        .distinct()
+        .order_by("opened_at", "pk")[:200]
+    )
+    cases = [c for c in cases if access.can(user, Action.APPROVE, c)]
+    _log_many(user, cases, "team")
+    return cases
+
+
+def transfer_candidates(*, case: Case) -> list[User]:
+    """The social workers a case may be handed to: accredited today, practising in its region."""
+    from jisr.workforce import selectors as workforce
+
+    profiles = workforce.worker_profiles().filter(region_id=case.region_code)
+    return [
+        p.user
+        for p in profiles.exclude(user_id=case.owner_id).order_by("user__username")
+        if core_access.has_action(p.user, CHANGE_CASE)
+    ]
+
+
+def partner_services(*, user: User, case: Case) -> list[Any]:
+    """The directory's active services serving the case's commune (for plans and referrals)."""
+    from jisr.partners import selectors as partners
+
+    try:
+        found = partners.services_search(user=user, commune=case.commune_code)
+    except (AccessDenied, InvalidInput):
+        return []
+    return list(found[:200])
+
+
+def services_named(*, plans: Sequence[CarePlan]) -> dict[str, Any]:
+    """The partner services the plans' actions name, by id (to show them by name)."""
+    from jisr.partners.models import Service
+
+    ids = {a["service"] for plan in plans for a in plan.actions if a.get("service")}
+    found = Service.objects.filter(pk__in=ids).select_related("organization")
+    return {str(s.pk): s for s in found}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.contrib.messages import constants as message_constants
 from django.utils.translation import gettext_lazy as _
 
 from jisr.config import env
@@ -111,6 +112,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Pages show messages as Bootstrap alerts (`alert-<tag>`): Bootstrap calls an error "danger".
+MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 
 # Lockout: this many failed logins within the window lock the account for the lock period.
 JISR_LOCKOUT_THRESHOLD = 5

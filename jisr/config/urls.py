@@ -19,6 +19,7 @@ urlpatterns = [
     path("payments/", include("jisr.payments.urls")),
     path("workforce/", include("jisr.workforce.urls")),
     path("partners/", include("jisr.partners.urls")),
+    path("cases/", include("jisr.casework.urls")),
     path("api/v1/", api.urls),
     path("api/dci/", dci_api.urls),
     path("admin/", admin.site.urls),

@@ -10,11 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts.roles import (
     APPROVE_CHANGE,
+    ASSIGN_CASE,
+    AUDIT_CASE,
     CHANGE_HOUSEHOLD,
+    HANDLE_REFERRAL,
     MANAGE_AGREEMENTS,
     REVIEW_DUPLICATES,
     SUBMIT_PARTNER_REPORT,
     VIEW_AUDIT,
+    VIEW_CASE,
     VIEW_DIRECTORY,
     VIEW_ENROLMENT,
     VIEW_HOUSEHOLD,
@@ -32,6 +36,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("home"), _("Home")))
         if access.can(user, VIEW_HOUSEHOLD):
             items.append((reverse("registry:household_list"), _("Households")))
+        if access.can(user, VIEW_CASE) or access.can(user, AUDIT_CASE):
+            items.append((reverse("casework:caseload"), _("Cases")))
+        if access.can(user, HANDLE_REFERRAL):
+            items.append((reverse("casework:referral_inbox"), _("Referrals")))
+        if access.can(user, ASSIGN_CASE):
+            items.append((reverse("casework:team"), _("Team")))
+            items.append((reverse("casework:outreach"), _("Outreach")))
         if access.can(user, VIEW_ENROLMENT):
             items.append((reverse("programmes:overview"), _("Programmes")))
         if access.can(user, VIEW_PAYMENTS) and access.user_scope(user).national:

@@ -79,7 +79,7 @@ def _found(day: dt.date) -> dict[str, QuerySet[Membership]]:
 
 
 @transaction.atomic(durable=True)
-def outreach_build(*, actor: User, day: dt.date | None = None) -> dict[str, int]:
+def outreach_build(*, actor: User | None, day: dt.date | None = None) -> dict[str, int]:
     """Add today's outreach items in the actor's area (every area for the system, `None`); an
     item already open for the same household and reason is not added twice."""
     if actor is not None and not access.has_action(actor, ASSIGN_CASE):

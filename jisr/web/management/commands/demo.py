@@ -1,4 +1,5 @@
-"""`jisr demo [--no-serve]`: migrate, load a synthetic population and users, serve (gunicorn)."""
+"""`jisr demo [--no-serve]`: migrate, load a synthetic population, users, payments, partners and
+casework (social workers, outreach, cases), serve (gunicorn)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,13 @@ class Command(BaseCommand):
         cycles = demo.demo_payments(today=timezone.localdate())
         for month, status in cycles.items():
             self.stdout.write(f"ASD payment cycle {month}: {status}")
+        casework = demo.demo_casework(today=timezone.localdate())
+        self.stdout.write(
+            f"casework: {casework['outreach_found']} households to visit found, "
+            f"{casework['outreach_assigned']} assigned to the supervisor's team"
+        )
+        for username, count in casework["cases"].items():
+            self.stdout.write(f"  {username}: {count} cases opened")
         call_command("collectstatic", verbosity=0, interactive=False)
         self.stdout.write(f"ready in {time.monotonic() - started:.0f} s\n")
         self._print_logins(options["bind"])
