@@ -192,6 +192,7 @@ def test_api_import_refuses_a_bad_document_with_its_problems(
 
 def test_api_agreement_flow(directory: dict[str, Any], manager: Any, other_staff: Any) -> None:
     client = client_for(manager)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages compared below
     sanad = demo._id("sanad")
     created = client.post(
         "/api/v1/partners/agreements",
