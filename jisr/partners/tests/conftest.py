@@ -4,11 +4,12 @@ directory, and the people who use it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from jisr.accounts.roles import Role
 from jisr.geo import services as geo
@@ -112,3 +113,10 @@ def agreement_draft(
     )
     services.indicator_add(actor=actor, tranche=first, measure="people_served", target=40)
     return agreement
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the services' English messages (the UI's language is chosen per request)."""
+    with translation.override("en"):
+        yield
