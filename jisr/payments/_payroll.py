@@ -286,8 +286,14 @@ def mad(centimes: int) -> Decimal:
     return (Decimal(centimes) / 100).quantize(Decimal("0.01"))
 
 
+def mad_expr(centimes: pl.Expr) -> pl.Expr:
+    """Int64 centimes → Decimal(12, 2) MAD, exactly. A product, not `/ 100`: Polars gives a
+    Decimal quotient the dividend's scale, so dividing a scale-0 Decimal rounded to whole MAD."""
+    return (centimes.cast(pl.Decimal(14, 2)) * pl.lit(Decimal("0.01"))).cast(pl.Decimal(12, 2))
+
+
 def _money(column: str) -> pl.Expr:
-    return (pl.col(column).cast(pl.Decimal(14, 0)) / 100).cast(pl.Decimal(12, 2)).alias(column)
+    return mad_expr(pl.col(column)).alias(column)
 
 
 def persist(
