@@ -597,10 +597,13 @@ def main() -> int:
         "--floor", action="store_true", help="also COPY the lines into an indexed copy"
     )
     args = parser.parse_args()
+    from cryptography.fernet import Fernet
+
     url = os.environ.get("JISR_BENCH_DATABASE_URL", DEFAULT_URL)
     _database(url)
     os.environ["JISR_DATABASE_URL"] = url
     os.environ.setdefault("JISR_SECRET_KEY", "bench-only-" + "x" * 40)
+    os.environ.setdefault("JISR_CASE_NOTES_KEY", Fernet.generate_key().decode())  # throwaway data
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jisr.config.settings")
     import django
 
