@@ -394,11 +394,15 @@ def _frame_label(sql: str, *_args: Any, **_kwargs: Any) -> str:
 
 
 def stopwatch() -> Stopwatch:
+    from django.db import connection
+
     from jisr.core import bulk
     from jisr.payments import _payroll
     from jisr.payments.services import cycles, export
 
     watch = Stopwatch()
+    # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: their checks run at the commit.
+    watch.wrap(connection, "commit", " COMMIT (deferred foreign-key checks)")
     watch.wrap(bulk, "frame", _frame_label)
     watch.wrap(bulk, "execute", _sql_label)
     watch.wrap(bulk, "_load", lambda name, *_: f"  staging COPY FROM ({name})")
