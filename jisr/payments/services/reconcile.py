@@ -318,7 +318,7 @@ def _arrears(fresh: pl.DataFrame) -> int:
     lost = fresh.filter(pl.col("status").is_in(["failed", "unclaimed"])).select(
         pl.col("household").alias("household_id"),
         pl.col("id").alias("source_line_id"),
-        (pl.col("sent").cast(pl.Decimal(14, 0)) / 100).cast(pl.Decimal(12, 2)).alias("amount"),
+        _payroll.mad_expr(pl.col("sent")).alias("amount"),
         pl.concat_str(pl.col("status"), pl.lit(" "), pl.col("reason_code").fill_null(""))
         .str.strip_chars()
         .alias("reason"),

@@ -89,6 +89,17 @@ def test_recoveries_take_at_most_a_quarter_a_month(decided: dict[str, Any], make
     assert run("2026-06", maker).amount == Decimal("500.00")
 
 
+def test_amounts_keep_their_centimes(decided: dict[str, Any], maker: Any) -> None:
+    Overpayment.objects.create(
+        household=decided["household"], programme="asd", amount=Decimal("100.25"),
+        reason="paid while abroad",
+    )  # fmt: skip
+    april = run("2026-04", maker)
+    assert (april.adjustments_amount, april.amount) == (Decimal("-100.25"), Decimal("399.75"))
+    assert Adjustment.objects.get(line=april).amount == Decimal("-100.25")
+    assert april.cycle.total_amount == Decimal("399.75")
+
+
 def test_a_failed_line_is_reissued_once_in_the_next_cycle(
     decided: dict[str, Any], maker: Any
 ) -> None:
