@@ -16,6 +16,7 @@ from decimal import Decimal
 import polars as pl
 
 from jisr.core import bulk, faults
+from jisr.rules import money
 
 # Which provider pays each method (docs/payments.md).
 PROVIDERS = {"bank": "bank_pain001", "wallet": "cash_wallet_csv", "cash": "cash_wallet_csv"}
@@ -289,14 +290,8 @@ def mad(centimes: int) -> Decimal:
     return (Decimal(centimes) / 100).quantize(Decimal("0.01"))
 
 
-def mad_expr(centimes: pl.Expr) -> pl.Expr:
-    """Int64 centimes → Decimal(12, 2) MAD, exactly. A product, not `/ 100`: Polars gives a
-    Decimal quotient the dividend's scale, so dividing a scale-0 Decimal rounded to whole MAD."""
-    return (centimes.cast(pl.Decimal(14, 2)) * pl.lit(Decimal("0.01"))).cast(pl.Decimal(12, 2))
-
-
 def _money(column: str) -> pl.Expr:
-    return mad_expr(pl.col(column)).alias(column)
+    return money.mad_column(pl.col(column)).alias(column)
 
 
 def persist(

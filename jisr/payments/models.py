@@ -148,8 +148,14 @@ class PayrollLine(models.Model):
     """What one household is paid by one programme for one month: the decision's amount plus the
     adjustments attached to it (arrears, recoveries), to the beneficiary, by one method."""
 
-    cycle = models.ForeignKey(PaymentCycle, on_delete=models.PROTECT, related_name="lines")
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+    # No index of their own: (cycle, status) and the unique (household, programme, month) lead
+    # with them, and each extra index costs the national payroll's 4 M inserts.
+    cycle = models.ForeignKey(
+        PaymentCycle, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     programme = models.CharField(_("programme"), max_length=16, choices=Programme.choices)
     month = models.CharField(_("month"), max_length=7)
     reference = models.CharField(_("reference"), max_length=35)

@@ -34,6 +34,7 @@ from jisr.payments.providers.reasons import problem_text
 from jisr.payments.services.cycles import locked, require_national, user_id
 from jisr.payments.services.export import cycle_directory, order_header, provider_get
 from jisr.programmes import services as programme_services
+from jisr.rules import money
 
 # Provider reasons that say the account or wallet itself is unusable. # source: ISO 20022
 # ExternalStatusReason1Code (AC01 incorrect account number, AC04 closed, AC06 blocked, AC03
@@ -318,7 +319,7 @@ def _arrears(fresh: pl.DataFrame) -> int:
     lost = fresh.filter(pl.col("status").is_in(["failed", "unclaimed"])).select(
         pl.col("household").alias("household_id"),
         pl.col("id").alias("source_line_id"),
-        _payroll.mad_expr(pl.col("sent")).alias("amount"),
+        money.mad_column(pl.col("sent")).alias("amount"),
         pl.concat_str(pl.col("status"), pl.lit(" "), pl.col("reason_code").fill_null(""))
         .str.strip_chars()
         .alias("reason"),
