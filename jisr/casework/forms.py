@@ -191,7 +191,9 @@ class ConsentForm(CaseForm):
         super().__init__(*args, **kwargs)
         _choices_set(self, "recipients", [(str(o.pk), o.name) for o in organizations])
         self.fields["recipients"].widget.attrs["class"] = "form-select"
-        self.fields["shared"].widget.attrs["class"] = "form-check-input"
+        # Plain checkboxes inside their labels: Bootstrap's .form-check-input outside a
+        # .form-check wrapper floats out of its box (under the next field, in RTL).
+        self.fields["shared"].widget.attrs["class"] = "me-1"
         if not self.is_bound:
             self.initial.setdefault("given_on", timezone.localdate())
 
