@@ -102,6 +102,13 @@ def outreach_build(*, actor: User | None, day: dt.date | None = None) -> dict[st
         ]
     unclaimed = _unclaimed(scope)
     rows += [(str(OutreachKind.UNCLAIMED), h, None, r, c) for h, r, c in unclaimed]
+    # A household with an open case is already followed: no new item until the case is closed.
+    followed = set(
+        Case.objects.filter(
+            status__in=OPEN_CASE, household_id__in={row[1] for row in rows}
+        ).values_list("household_id", flat=True)
+    )
+    rows = [row for row in rows if row[1] not in followed]
     before = OutreachItem.objects.count()
     OutreachItem.objects.bulk_create(
         [

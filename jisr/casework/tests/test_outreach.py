@@ -115,3 +115,14 @@ def test_a_supervisor_of_the_area_assigns_to_their_team(
     assert OutreachItem.objects.get(pk=mine[0].pk).case == case
     with pytest.raises(InvalidInput):  # already assigned: not open any more
         services.outreach_assign(actor=lead, items=items[:1])
+
+
+def test_a_household_with_an_open_case_is_not_listed_again(
+    registry: dict[str, Any], people: dict[str, Any]
+) -> None:
+    services.outreach_build(actor=None)
+    item = OutreachItem.objects.get(household=registry["alone"])
+    services.case_open(actor=people["owner"], household=registry["alone"], source="registry",
+                       summary="visit", outreach=item)  # fmt: skip
+    assert services.outreach_build(actor=None)["added"] == 0
+    assert OutreachItem.objects.filter(household=registry["alone"]).count() == 1
