@@ -5,21 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0004_frozen_payroll_row_check'),
-        ('registry', '0006_membership_overlap_trigger'),
+        ("payments", "0004_frozen_payroll_row_check"),
+        ("registry", "0006_membership_overlap_trigger"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='payrollline',
-            name='cycle',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='payments.paymentcycle'),
+            model_name="payrollline",
+            name="cycle",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lines",
+                to="payments.paymentcycle",
+            ),
         ),
         migrations.AlterField(
-            model_name='payrollline',
-            name='household',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.household'),
+            model_name="payrollline",
+            name="household",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="registry.household",
+            ),
         ),
     ]
