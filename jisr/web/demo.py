@@ -180,7 +180,10 @@ def demo_workforce(*, today: dt.date) -> list[str]:
     workers supervised by `supervisor`. Through the workforce services, as the administrator.
     Idempotent: returns the usernames given a profile now."""
     from jisr.workforce import services as workforce
+    from jisr.workforce.diploma_list import diplomas_ensure
     from jisr.workforce.models import SocialWorker
+
+    diplomas_ensure()
 
     admin = User.objects.get(username="admin")
     supervisor = User.objects.get(username="supervisor")

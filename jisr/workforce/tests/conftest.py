@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from jisr.accounts.roles import Role
+from jisr.workforce.diploma_list import diplomas_ensure
 from jisr.workforce.models import SocialWorker
 from jisr.workforce.tests.factories import profile_for
 
@@ -46,3 +47,14 @@ def worker(make_user: Callable[..., Any], supervisor: Any) -> SocialWorker:
 def pending(make_user: Callable[..., Any]) -> SocialWorker:
     user = make_user(Role.SOCIAL_WORKER, username="newcomer06", regions=["06"])
     return profile_for(user, status="pending")
+
+
+@pytest.fixture(autouse=True)
+def _diplomas(request: pytest.FixtureRequest) -> None:
+    """The seeded diploma list, restored if a transactional test's flush emptied it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction", False)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    diplomas_ensure()

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from jisr.registry.tests.factories import commune_in
+from jisr.workforce.diploma_list import diplomas_ensure
 from jisr.workforce.models import (
     AccreditationState,
     HeldDiploma,
@@ -35,6 +36,7 @@ def profile_for(
 ) -> SocialWorker:
     """A profile; granted by default from a year ago for three years (relative to today, as
     `worker_profiles` and the pages judge on today)."""
+    diplomas_ensure()  # a transactional test's flush may have emptied the seeded list
     pending = status == AccreditationState.PENDING
     today = timezone.localdate()
     valid_from = valid_from or today - dt.timedelta(days=365)
