@@ -104,6 +104,13 @@ def require(user: object, permission: str, record: Located | None = None) -> Non
         raise NotFound()
 
 
+def require_national(user: object, permission: str) -> None:
+    """Work over the whole country (national batches, payment cycles) needs the permission and a
+    national scope: AccessDenied otherwise."""
+    if not has_action(user, permission) or not user_scope(user).national:
+        raise AccessDenied(permission=permission)
+
+
 def scope_filter(
     user: object,
     queryset: models.QuerySet[M],

@@ -26,10 +26,8 @@ from jisr.registry.models import Household, Person
 
 
 def _require_national(user: Actor) -> None:
-    if user is None:  # the system (the command line)
-        return
-    if not access.has_action(user, VIEW_PAYMENTS) or not access.user_scope(user).national:
-        raise AccessDenied(permission=VIEW_PAYMENTS)
+    if user is not None:  # None: the system (the command line)
+        access.require_national(user, VIEW_PAYMENTS)
 
 
 def cycle_list(*, user: Actor) -> QuerySet[PaymentCycle]:

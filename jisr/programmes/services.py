@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from jisr.accounts.roles import MANAGE_ENROLMENT, RUN_RULES, RUN_SIMULATION
 from jisr.core import access, audit, bulk, jobs
 from jisr.core.audit import Actor
-from jisr.core.errors import AccessDenied, InvalidInput
+from jisr.core.errors import InvalidInput
 from jisr.core.jobs import Progress
 from jisr.core.models import Job
 from jisr.programmes import _enrolments
@@ -361,15 +361,9 @@ def simulation_run(
     }
 
 
-def _require_national(user: object, permission: str) -> None:
-    """Jobs over the whole registry need the permission and a national scope."""
-    if not access.has_action(user, permission) or not access.user_scope(user).national:
-        raise AccessDenied(permission=permission)
-
-
 def simulation_request(*, actor: Actor, month: str, reform_text: str) -> Job:
     """Queue a reform simulation on the registry, once the month and the reform are checked."""
-    _require_national(actor, RUN_SIMULATION)
+    access.require_national(actor, RUN_SIMULATION)
     month_parse(month)
     try:
         Reform.parse(reform_text)
@@ -380,7 +374,7 @@ def simulation_request(*, actor: Actor, month: str, reform_text: str) -> Job:
 
 def decisions_request(*, actor: Actor, month: str, flagged_only: bool) -> Job:
     """Queue the month's decisions for the registry (or only its flagged households)."""
-    _require_national(actor, RUN_RULES)
+    access.require_national(actor, RUN_RULES)
     month_parse(month)
     params = {"month": month, "flagged": flagged_only}
     return jobs.enqueue(kind=DECISIONS, params=params, actor=actor)

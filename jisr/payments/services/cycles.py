@@ -34,10 +34,8 @@ PAYING = (Programme.ASD,)
 def require_national(user: Actor, permission: str) -> None:
     """Cycle actions reach the whole country: the permission and a national scope. `None` is the
     system: the `jisr payments` command run by an operator on the server, or a job it queued."""
-    if user is None:
-        return
-    if not access.has_action(user, permission) or not access.user_scope(user).national:
-        raise AccessDenied(permission=permission)
+    if user is not None:
+        access.require_national(user, permission)
 
 
 def user_id(actor: Actor) -> int | None:
