@@ -98,34 +98,41 @@ def relations(user: User, case: Case) -> set[Relation]:
     return found
 
 
-def can(user: User, action: Action, case: Case) -> bool:
+def _allowed(user: User, action: Action, found: set[Relation]) -> bool:
+    """The matrix itself, on relationships already found (no query)."""
     permission, opening = RULES[action]
-    if not access.has_action(user, permission) and not (
-        action == Action.VIEW and access.has_action(user, AUDIT_CASE)
-    ):
-        return False
-    found = relations(user, case)
     if action == Action.VIEW and access.has_action(user, AUDIT_CASE):
         return Relation.TERRITORY in found  # auditors read every case in their scope
-    return bool(found & opening)
+    return access.has_action(user, permission) and bool(found & opening)
+
+
+def can(user: User, action: Action, case: Case) -> bool:
+    return _allowed(user, action, relations(user, case))
 
 
 @dataclass(frozen=True)
 class Granted:
+    """The case a user may see, why (their closest relationship), and what else they may do."""
+
     case: Case
     relation: Relation
+    user: User
+    relations: frozenset[Relation]
+
+    def may(self, action: Action) -> bool:
+        return _allowed(self.user, action, set(self.relations))
 
 
 def require(user: User, action: Action, case: Case) -> Granted:
     """Raise NotFound when the user may not even see the case (no hint that it exists),
     AccessDenied when they see it but may not do this."""
-    found = relations(user, case)
-    if not can(user, Action.VIEW, case):
+    found = relations(user, case)  # once: each relationship costs a query
+    if not _allowed(user, Action.VIEW, found):
         raise NotFound()
-    if not can(user, action, case):
+    if not _allowed(user, action, found):
         raise AccessDenied(permission=str(action))
     best = next((r for r in Relation if r in found), Relation.NONE)
-    return Granted(case, best)
+    return Granted(case, best, user, frozenset(found))
 
 
 def log(user: User, case: Case, action: str, relation: Relation | str) -> None:

@@ -23,6 +23,15 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+# A case not yet closed (it counts in caseloads and keeps its household off outreach lists), and
+# the steps at which its owner still works on it (not while a closure waits for the supervisor).
+OPEN_STATUSES = (
+    CaseStatus.INTAKE, CaseStatus.ASSESSMENT, CaseStatus.PLANNING, CaseStatus.ACTIVE,
+    CaseStatus.CLOSING,
+)  # fmt: skip
+WORKING_STATUSES = OPEN_STATUSES[:-1]
+
+
 class CaseSource(models.TextChoices):
     SELF = "self", _("the person or their family")
     REFERRAL = "referral", _("another service's referral")

@@ -17,6 +17,7 @@ from jisr.accounts.roles import APPROVE_CASE, ASSIGN_CASE, AUDIT_CASE, CHANGE_CA
 from jisr.casework import access, crypto
 from jisr.casework.access import Action
 from jisr.casework.models import (
+    OPEN_STATUSES,
     CarePlan,
     Case,
     CaseAccess,
@@ -33,13 +34,6 @@ from jisr.core import access as core_access
 from jisr.core.errors import AccessDenied, InvalidInput, NotFound
 from jisr.registry.models import Household, Person
 
-OPEN = (
-    CaseStatus.INTAKE,
-    CaseStatus.ASSESSMENT,
-    CaseStatus.PLANNING,
-    CaseStatus.ACTIVE,
-    CaseStatus.CLOSING,
-)
 DUE_WITHIN = dt.timedelta(days=7)
 
 
@@ -80,7 +74,7 @@ def caseload(*, user: User) -> Caseload:
         raise AccessDenied(permission=CHANGE_CASE)
     today = timezone.localdate()
     mine = (
-        Case.objects.filter(owner=user, status__in=OPEN)
+        Case.objects.filter(owner=user, status__in=OPEN_STATUSES)
         .annotate(
             next_due=Max("visits__next_due"),
             review=Min("plans__review_date", filter=Q(plans__status="approved")),
@@ -112,6 +106,8 @@ class CaseDetail:
     relation: str
     may_work: bool
     may_approve: bool
+    may_override: bool
+    may_assign: bool
     timeline: list[Any]
     notes: list[dict[str, Any]]
     assessments: list[Any]
@@ -137,8 +133,10 @@ def case_detail(*, user: User, case_id: int, via: str = "web") -> CaseDetail:
     return CaseDetail(
         case=case,
         relation=str(granted.relation),
-        may_work=access.can(user, Action.WORK, case),
-        may_approve=access.can(user, Action.APPROVE, case),
+        may_work=granted.may(Action.WORK),
+        may_approve=granted.may(Action.APPROVE),
+        may_override=granted.may(Action.OVERRIDE_CONSENT),
+        may_assign=granted.may(Action.ASSIGN),
         timeline=list(case.events.select_related("actor")),
         notes=notes,
         assessments=list(case.assessments.order_by("-assessed_at")),
@@ -155,14 +153,9 @@ def case_access_log(*, user: User, case_id: int) -> QuerySet[CaseAccess]:
     case = Case.objects.filter(pk=case_id).first()
     if case is None:
         raise NotFound()
-    if not (
-        access.can(user, Action.APPROVE, case)
-        or (
-            core_access.has_action(user, "casework.audit_case")
-            and access.can(user, Action.VIEW, case)
-        )
-    ):
-        raise NotFound() if not access.can(user, Action.VIEW, case) else AccessDenied()
+    granted = access.require(user, Action.VIEW, case)  # NotFound for whoever may not see it
+    if not (granted.may(Action.APPROVE) or core_access.has_action(user, AUDIT_CASE)):
+        raise AccessDenied()
     return case.access_log.select_related("user").order_by("-at")
 
 
@@ -225,7 +218,7 @@ def team_view(*, user: User) -> list[dict[str, Any]]:
 
 def open_case_counts(users: list[int] | None = None) -> dict[int, int]:
     """Open cases per owner (all owners, or `users`): caseload indicators and balancing."""
-    cases = Case.objects.filter(status__in=OPEN)
+    cases = Case.objects.filter(status__in=OPEN_STATUSES)
     if users is not None:
         cases = cases.filter(owner__in=users)
     return dict(cases.values_list("owner").annotate(n=Count("pk")).values_list("owner", "n"))

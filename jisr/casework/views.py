@@ -27,7 +27,6 @@ from jisr.accounts.roles import APPROVE_CASE, ASSIGN_CASE, CHANGE_CASE, HANDLE_R
 from jisr.casework import access as case_access
 from jisr.casework import forms as f
 from jisr.casework import selectors, services
-from jisr.casework.access import Action
 from jisr.casework.models import (
     Case,
     CaseStatus,
@@ -124,8 +123,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
 def _case_context(user: User, detail: selectors.CaseDetail) -> dict[str, Any]:
     """The case page's forms: only those the reader may use at the case's step."""
     case = detail.case
-    may_override = case_access.can(user, Action.OVERRIDE_CONSENT, case)
-    may_assign = case_access.can(user, Action.ASSIGN, case)
+    may_override, may_assign = detail.may_override, detail.may_assign
     pending_plan = next((p for p in detail.plans if p.status == PlanStatus.SUBMITTED), None)
     approved_plan = next((p for p in detail.plans if p.status == PlanStatus.APPROVED), None)
     pending_transfer = next(

@@ -172,3 +172,38 @@ def programme_summary(*, user: object) -> list[dict[str, Any]]:
             for reason, count in sorted(entry["by_reason"].items())
         ]
     return list(summary.values())
+
+
+def household_benefits(*, household: Household) -> dict[str, Any]:
+    """The household's latest month of decisions and its enrolments, as other apps record them (a
+    social worker's assessment); the caller has already been allowed to see the household."""
+    latest = (
+        EligibilityDecision.objects.filter(household=household)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    decisions = {
+        d.programme: {"eligible": d.eligible, "amount": str(d.amount)}
+        for d in EligibilityDecision.objects.filter(household=household, month=latest or "")
+    }
+    enrolments = {
+        e.programme: {"status": e.status, "reason": e.reason}
+        for e in Enrolment.objects.filter(household=household)
+    }
+    return {"month": latest, "decisions": decisions, "enrolments": enrolments}
+
+
+def unclaimed_households(*, scope: access.Scope | None = None) -> list[tuple[int, str, str]]:
+    """(household id, region, commune) of the ASD enrolments suspended because payments went
+    unclaimed month after month (casework's outreach visits them); all, or those in `scope`."""
+    enrolments = Enrolment.objects.filter(
+        programme=Programme.ASD, status=EnrolmentStatus.SUSPENDED, reason=EnrolmentReason.UNCLAIMED
+    )
+    if scope is not None:
+        enrolments = enrolments.filter(
+            scope.q(region_field="household__region_id", commune_field="household__commune_id")
+        )
+    return list(
+        enrolments.values_list("household_id", "household__region_id", "household__commune_id")
+    )

@@ -20,6 +20,7 @@ from jisr.casework.access import Action
 from jisr.casework.errors import BadAssessment, SameApprover, TransferNotAccepted, WrongCaseStatus
 from jisr.casework.models import (
     DIMENSIONS,
+    WORKING_STATUSES,
     Assessment,
     CarePlan,
     Case,
@@ -38,9 +39,9 @@ from jisr.casework.models import (
 from jisr.casework.services._common import accredited, acting, event
 from jisr.core import access
 from jisr.core.errors import AccessDenied, InvalidInput, NotFound
+from jisr.programmes import selectors as programme_selectors
 from jisr.registry.models import Household, Person
 
-OPEN = (CaseStatus.INTAKE, CaseStatus.ASSESSMENT, CaseStatus.PLANNING, CaseStatus.ACTIVE)
 CLOSURE_OUTCOMES = ("goals_met", "referred_on", "moved", "declined", "deceased", "other")
 
 
@@ -100,31 +101,10 @@ def case_open(
     return case
 
 
-def _benefits(household: Household) -> dict[str, Any]:
-    """The household's programmes when assessed (read from the registry's decisions)."""
-    from jisr.programmes.models import EligibilityDecision, Enrolment
-
-    latest = (
-        EligibilityDecision.objects.filter(household=household)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    )
-    decisions = {
-        d.programme: {"eligible": d.eligible, "amount": str(d.amount)}
-        for d in EligibilityDecision.objects.filter(household=household, month=latest or "")
-    }
-    enrolments = {
-        e.programme: {"status": e.status, "reason": e.reason}
-        for e in Enrolment.objects.filter(household=household)
-    }
-    return {"month": latest, "decisions": decisions, "enrolments": enrolments}
-
-
 @transaction.atomic(durable=True)
 def assessment_record(*, actor: User, case: Case, ratings: dict[str, dict[str, str]]) -> Assessment:
     """`ratings`: for each dimension of DIMENSIONS, {"level": Level, "note": str}."""
-    case = acting(actor, Action.WORK, case, *OPEN)
+    case = acting(actor, Action.WORK, case, *WORKING_STATUSES)
     unknown = set(ratings) - set(DIMENSIONS)
     missing = set(DIMENSIONS) - set(ratings)
     if unknown or missing:
@@ -145,7 +125,7 @@ def assessment_record(*, actor: User, case: Case, ratings: dict[str, dict[str, s
     assessment = Assessment.objects.create(
         case=case,
         ratings=clean,
-        benefits=_benefits(case.household),
+        benefits=programme_selectors.household_benefits(household=case.household),
         assessed_by=actor,
         assessed_at=timezone.now(),
     )
@@ -247,7 +227,7 @@ def visit_record(
     note: str = "",
     next_due: dt.date | None = None,
 ) -> Visit:
-    case = acting(actor, Action.WORK, case, *OPEN)
+    case = acting(actor, Action.WORK, case, *WORKING_STATUSES)
     if kind not in VisitKind.values:
         raise InvalidInput(_("Unknown kind of visit: %s") % kind, field="kind")
     if visited_on > timezone.localdate():
@@ -299,7 +279,7 @@ def note_add(*, actor: User, case: Case, text: str) -> CaseNote:
 def transfer_propose(*, actor: User, case: Case, to_user: User, reason: str) -> Transfer:
     """The owner (or their supervisor) proposes the case to another worker, who must accept."""
     action = Action.WORK if access_rules.can(actor, Action.WORK, case) else Action.ASSIGN
-    case = acting(actor, action, case, *OPEN)
+    case = acting(actor, action, case, *WORKING_STATUSES)
     if to_user is None or not access.has_action(to_user, CHANGE_CASE) or to_user == case.owner:
         raise InvalidInput(_("Transfer to another social worker."), field="to_user")
     if case.transfers.filter(status=TransferStatus.PROPOSED).exists():
@@ -339,7 +319,7 @@ def transfer_answer(*, actor: User, transfer: Transfer, accept: bool) -> Transfe
 
 @transaction.atomic(durable=True)
 def closure_request(*, actor: User, case: Case, outcome: str, note: str) -> Case:
-    case = acting(actor, Action.WORK, case, *OPEN)
+    case = acting(actor, Action.WORK, case, *WORKING_STATUSES)
     accredited(actor)
     if outcome not in CLOSURE_OUTCOMES:
         raise InvalidInput(_("Unknown outcome: %s") % outcome, field="outcome")

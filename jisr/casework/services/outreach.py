@@ -15,22 +15,16 @@ from django.utils.translation import gettext as _
 
 from jisr.accounts.models import User
 from jisr.accounts.roles import ASSIGN_CASE
-from jisr.casework.models import Case, CaseStatus, OutreachItem, OutreachKind, OutreachStatus
+from jisr.casework.models import OPEN_STATUSES, Case, OutreachItem, OutreachKind, OutreachStatus
 from jisr.core import access, audit
 from jisr.core.errors import AccessDenied, InvalidInput
+from jisr.programmes import selectors as programme_selectors
 from jisr.registry.models import Membership
 
 # School is compulsory from 6 to 15 (law 04.00); a fatherless child of that age out of school is
 # a reason to visit.
 SCHOOL_AGES = (6, 15)
 ELDERLY_AGE = 75
-OPEN_CASE = (
-    CaseStatus.INTAKE,
-    CaseStatus.ASSESSMENT,
-    CaseStatus.PLANNING,
-    CaseStatus.ACTIVE,
-    CaseStatus.CLOSING,
-)
 
 
 def _years_ago(day: dt.date, years: int) -> dt.date:
@@ -100,12 +94,12 @@ def outreach_build(*, actor: User | None, day: dt.date | None = None) -> dict[st
                 "household_id", "person_id", "household__region_id", "household__commune_id"
             )
         ]
-    unclaimed = _unclaimed(scope)
+    unclaimed = programme_selectors.unclaimed_households(scope=scope)
     rows += [(str(OutreachKind.UNCLAIMED), h, None, r, c) for h, r, c in unclaimed]
     # A household with an open case is already followed: no new item until the case is closed.
     followed = set(
         Case.objects.filter(
-            status__in=OPEN_CASE, household_id__in={row[1] for row in rows}
+            status__in=OPEN_STATUSES, household_id__in={row[1] for row in rows}
         ).values_list("household_id", flat=True)
     )
     rows = [row for row in rows if row[1] not in followed]
@@ -135,25 +129,11 @@ def outreach_build(*, actor: User | None, day: dt.date | None = None) -> dict[st
     return {"added": total, **added}
 
 
-def _unclaimed(scope: access.Scope | None) -> list[tuple[int, str, str]]:
-    """Households whose ASD enrolment is suspended because payments went unclaimed."""
-    from jisr.programmes.models import Enrolment
-
-    enrolments = Enrolment.objects.filter(programme="asd", status="suspended", reason="unclaimed")
-    if scope is not None:
-        enrolments = enrolments.filter(
-            scope.q(region_field="household__region_id", commune_field="household__commune_id")
-        )
-    return list(
-        enrolments.values_list("household_id", "household__region_id", "household__commune_id")
-    )
-
-
 def _loads(workers: Sequence[int]) -> Counter[int]:
     """Open cases plus outreach waiting, per worker."""
     load: Counter[int] = Counter(dict.fromkeys(workers, 0))
     for owner, n in (
-        Case.objects.filter(owner__in=workers, status__in=OPEN_CASE)
+        Case.objects.filter(owner__in=workers, status__in=OPEN_STATUSES)
         .values_list("owner")
         .annotate(n=Count("pk"))
         .values_list("owner", "n")
