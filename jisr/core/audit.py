@@ -32,6 +32,12 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def actor_id(actor: Actor) -> int | None:
+    """The acting user's id to store beside a change; None for the system (a command or job run
+    without a user) and for anonymous users."""
+    return getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+
+
 def _target(target: models.Model | tuple[str, str] | None) -> tuple[str, str]:
     if target is None:
         return "", ""

@@ -125,7 +125,7 @@ def job_progress(job: Job) -> JobProgress:
 def enqueue(*, kind: str, params: Mapping[str, Any], actor: Actor = None) -> Job:
     if kind not in _HANDLERS:
         raise UnknownJobKind(kind)
-    user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    user_id = audit.actor_id(actor)
     job = Job.objects.create(kind=kind, params=dict(params), created_by_id=user_id)
     audit.record(actor=actor, action="job.enqueued", target=job, after={"kind": kind, **params})
     return job

@@ -38,11 +38,6 @@ def require_national(user: Actor, permission: str) -> None:
         access.require_national(user, permission)
 
 
-def user_id(actor: Actor) -> int | None:
-    """The acting user's id (None for the system: jobs without a user, the CLI's default)."""
-    return getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
-
-
 def locked(cycle_id: int, *expected: CycleStatus) -> PaymentCycle:
     cycle = PaymentCycle.objects.select_for_update().filter(pk=cycle_id).first()
     if cycle is None:
@@ -69,7 +64,7 @@ def cycle_create(*, actor: Actor, programme: str, month: str) -> PaymentCycle:
     try:
         with transaction.atomic():
             cycle = PaymentCycle.objects.create(
-                programme=programme, month=month, created_by_id=user_id(actor)
+                programme=programme, month=month, created_by_id=audit.actor_id(actor)
             )
     except IntegrityError:
         raise WrongCycleStatus(
@@ -139,7 +134,7 @@ def payroll_compute(
     payable = lines.filter(pl.col("status") == "payable")
     cycle.status, cycle.computed_by_id, cycle.computed_at = (
         CycleStatus.COMPUTED,
-        user_id(actor),
+        audit.actor_id(actor),
         now,
     )
     cycle.line_count = written
@@ -195,12 +190,12 @@ def payroll_approve(*, actor: Actor, cycle_id: int) -> PaymentCycle:
         raise AccessDenied(_("A payroll is approved by a named payment officer."))
     require_national(actor, APPROVE_PAYROLL)
     cycle = locked(cycle_id, CycleStatus.COMPUTED)
-    if cycle.computed_by_id == user_id(actor):
+    if cycle.computed_by_id == audit.actor_id(actor):
         raise SameApprover()
     cycle.payroll_hash = payroll_hash(cycle.pk)
     cycle.status, cycle.approved_by_id, cycle.approved_at = (
         CycleStatus.APPROVED,
-        user_id(actor),
+        audit.actor_id(actor),
         timezone.now(),
     )
     cycle.save()
@@ -231,7 +226,7 @@ def cycle_close(*, actor: Actor, cycle_id: int) -> PaymentCycle:
         )
     cycle.status, cycle.closed_by_id, cycle.closed_at = (
         CycleStatus.CLOSED,
-        user_id(actor),
+        audit.actor_id(actor),
         timezone.now(),
     )
     cycle.save()

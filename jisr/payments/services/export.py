@@ -30,7 +30,7 @@ from jisr.core.jobs import Progress
 from jisr.payments import _payroll, providers
 from jisr.payments.errors import PayrollChanged, WrongCycleStatus
 from jisr.payments.models import CycleStatus, FileKind, PaymentCycle, ProviderFile
-from jisr.payments.services.cycles import locked, payroll_hash, require_national, user_id
+from jisr.payments.services.cycles import locked, payroll_hash, require_national
 
 
 def cycle_directory(cycle: PaymentCycle) -> Path:
@@ -174,7 +174,7 @@ def payments_export(
             size=summary.size,
             line_count=summary.count,
             total_amount=_payroll.mad(summary.total),
-            created_by_id=user_id(actor),
+            created_by_id=audit.actor_id(actor),
             created_at=timezone.now(),
         )
         bulk.execute(

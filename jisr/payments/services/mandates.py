@@ -51,7 +51,7 @@ def mandate_set(
     before = [{"method": m.method, "rib": m.rib[-4:], "phone": m.phone[-4:]} for m in previous]
     previous.update(active=False)
     mandate = PaymentMandate.objects.create(
-        person=person, method=method, rib=rib, phone=phone, created_by_id=getattr(actor, "pk", None)
+        person=person, method=method, rib=rib, phone=phone, created_by_id=audit.actor_id(actor)
     )
     # The audit keeps only the end of the account and phone numbers: enough to tell them apart.
     audit.record(
@@ -86,7 +86,7 @@ def overpayment_record(
         programme=programme,
         amount=value,
         reason=reason.strip(),
-        created_by_id=getattr(actor, "pk", None),
+        created_by_id=audit.actor_id(actor),
     )
     audit.record(
         actor=actor,

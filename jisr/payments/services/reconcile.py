@@ -31,7 +31,7 @@ from jisr.payments.errors import ReturnRefused
 from jisr.payments.models import CycleStatus, FileKind, PaymentCycle, ProviderFile
 from jisr.payments.providers.base import problems_frame
 from jisr.payments.providers.reasons import problem_text
-from jisr.payments.services.cycles import locked, require_national, user_id
+from jisr.payments.services.cycles import locked, require_national
 from jisr.payments.services.export import cycle_directory, order_header, provider_get
 from jisr.programmes import services as programme_services
 from jisr.rules import money
@@ -252,7 +252,7 @@ def _apply(
         size=len(data),
         line_count=outcomes.height,
         total_amount=_payroll.mad(int(outcomes["amount"].fill_null(0).sum())),
-        created_by_id=user_id(actor),
+        created_by_id=audit.actor_id(actor),
         created_at=timezone.now(),
     )
     updated = _record_outcomes(fresh, record.pk)

@@ -125,7 +125,7 @@ def event_record(
     change_request_id: int | None = None,
 ) -> HouseholdEvent:
     """One history entry + one audit event; eligibility-relevant changes mark the household."""
-    user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    user_id = audit.actor_id(actor)
     event = HouseholdEvent.objects.create(
         household=household,
         kind=kind,
