@@ -21,7 +21,8 @@ from a steady state.
 Timed, through the services as an operator runs them: `payroll_compute` as the system (actor
 None), `payroll_approve` by a national payment officer, `payments_export` of each provider by
 another (settings.DATA_DIR in a temporary directory). Each step's parts are timed too (fetch
-queries, compute, pickup codes, staging COPY, INSERT…SELECT, hash, file). Baselines measured in
+queries, compute, pickup codes, staging COPY, INSERT…SELECT, hash, each provider's order digest at
+approval and its check at export, file). Baselines measured in
 the same run: a bare `COPY … FROM` of the payroll's lines (dumped as written) into an unindexed
 table with the same columns; Polars `write_csv` of the same lines frame each provider's order is
 written from. With `--floor`, also a COPY of the lines into a copy of the table with its indexes
@@ -397,7 +398,7 @@ def stopwatch() -> Stopwatch:
     from django.db import connection
 
     from jisr.core import bulk
-    from jisr.payments import _payroll
+    from jisr.payments import _payroll, orders
     from jisr.payments.services import cycles, export
 
     watch = Stopwatch()
@@ -412,8 +413,9 @@ def stopwatch() -> Stopwatch:
     watch.wrap(_payroll, "pickup_codes", "  pickup_codes (blake2b per line)")
     watch.wrap(_payroll, "persist", " persist")
     watch.wrap(cycles, "payroll_hash", " payroll_hash")
-    watch.wrap(export, "payroll_hash", " payroll_hash")
+    watch.wrap(orders, "order_digest", " order_digest (one provider's lines)")
     watch.wrap(export, "order_lines", " order_lines (COPY TO frame)")
+    watch.wrap(orders, "order_lines", " order_lines (COPY TO frame)")
     watch.wrap(export, "_write", " write the order file")
     return watch
 
@@ -465,7 +467,7 @@ def csv_baseline(cycle_id: int, provider: str, directory: Path) -> tuple[float, 
     from django.db import transaction
 
     from jisr.payments.models import PaymentCycle
-    from jisr.payments.services.export import order_lines
+    from jisr.payments.orders import order_lines
 
     with transaction.atomic():
         lines = order_lines(PaymentCycle.objects.get(pk=cycle_id), provider)

@@ -53,6 +53,9 @@ class PaymentCycle(models.Model):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     # SHA-256 of the payroll's canonical form when approved (services.payroll_hash).
     payroll_hash = models.CharField(_("payroll hash"), max_length=64, blank=True)
+    # {provider: SHA-256 of the lines its order is written from} when approved (orders.py): an
+    # export checks its lines against them, without reading the whole payroll again.
+    order_digests = models.JSONField(_("order digests"), default=dict, blank=True)
     line_count = models.PositiveIntegerField(_("lines"), default=0)
     total_amount = models.DecimalField(
         _("total to pay (MAD)"), max_digits=16, decimal_places=2, default=0
@@ -134,10 +137,15 @@ class PaymentMandate(models.Model):
 class LineStatus(models.TextChoices):
     PAYABLE = "payable", _("to pay")
     WITHHELD = "withheld", _("withheld (suspended)")
+    # Shown, never stored: a payable line whose provider's order is recorded (an export writes
+    # one file and one row, not millions of line updates; see selectors.status_shown).
     EXPORTED = "exported", _("sent to the provider")
     PAID = "paid", _("paid")
     FAILED = "failed", _("failed")
     UNCLAIMED = "unclaimed", _("unclaimed")
+
+
+STORED_STATUSES = tuple(s for s in LineStatus.values if s != LineStatus.EXPORTED)
 
 
 # A cycle closes only when every line is in one of these.
@@ -194,7 +202,7 @@ class PayrollLine(models.Model):
             models.UniqueConstraint(fields=("reference",), name="payroll_reference_unique"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="payroll_amount_not_negative"),
             models.CheckConstraint(
-                condition=Q(status__in=LineStatus.values), name="payroll_status_known"
+                condition=Q(status__in=STORED_STATUSES), name="payroll_status_known"
             ),
             models.CheckConstraint(
                 # a withheld line: base + its suspension adjustment (−base) = 0
@@ -206,6 +214,11 @@ class PayrollLine(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def status_label(self) -> str:
+        """The status as shown (`shown_status` when a selector annotated it: "sent")."""
+        return str(LineStatus(getattr(self, "shown_status", self.status)).label)
 
 
 class AdjustmentKind(models.TextChoices):

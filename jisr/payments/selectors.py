@@ -6,7 +6,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
 from jisr.accounts.roles import MANAGE_MANDATES, RECONCILE_PAYMENTS, VIEW_PAYMENTS
 from jisr.core import access, audit
@@ -47,9 +59,49 @@ def _money(value: Decimal | None) -> str:
     return str((value or Decimal(0)).quantize(Decimal("0.01")))
 
 
+def status_shown() -> Case:
+    """A line's status as people know it: a payable line whose provider's order is recorded has
+    been sent (the export records the order, it does not update the lines)."""
+    sent = Exists(
+        ProviderFile.objects.filter(
+            cycle=OuterRef("cycle"), provider=OuterRef("provider"), kind=FileKind.ORDER
+        )
+    )
+    return Case(
+        When(Q(status=LineStatus.PAYABLE, amount__gt=0) & sent, then=Value(LineStatus.EXPORTED)),
+        default=F("status"),
+        output_field=CharField(),
+    )
+
+
 def _totals(lines: QuerySet[PayrollLine], field: str) -> list[dict[str, Any]]:
     rows = lines.values(field).annotate(lines=Count("pk"), amount=Sum("amount")).order_by(field)
     return [{field: r[field], "lines": r["lines"], "amount": _money(r["amount"])} for r in rows]
+
+
+def _status_totals(cycle: PaymentCycle, lines: QuerySet[PayrollLine]) -> list[dict[str, Any]]:
+    """Totals by status as shown (one pass over the lines, grouped with their provider: the
+    payable lines of a provider whose order is recorded have been sent)."""
+    sent = set(
+        ProviderFile.objects.filter(cycle=cycle, kind=FileKind.ORDER).values_list(
+            "provider", flat=True
+        )
+    )
+    groups = lines.values("status", "provider", paid=Q(amount__gt=0)).annotate(
+        lines=Count("pk"), amount=Sum("amount")
+    )
+    totals: dict[str, list[Any]] = {}
+    for group in groups:
+        status = group["status"]
+        if status == LineStatus.PAYABLE and group["paid"] and group["provider"] in sent:
+            status = LineStatus.EXPORTED
+        total = totals.setdefault(status, [0, Decimal(0)])
+        total[0] += group["lines"]
+        total[1] += group["amount"] or 0
+    return [
+        {"status": status, "lines": count, "amount": _money(amount)}
+        for status, (count, amount) in sorted(totals.items())
+    ]
 
 
 def cycle_summary(*, user: Actor, cycle_id: int) -> dict[str, Any]:
@@ -75,7 +127,7 @@ def cycle_summary(*, user: Actor, cycle_id: int) -> dict[str, Any]:
         "payroll_hash": cycle.payroll_hash,
         "computed_by": getattr(cycle.computed_by, "username", None),
         "approved_by": getattr(cycle.approved_by, "username", None),
-        "by_status": _totals(lines, "status"),
+        "by_status": _status_totals(cycle, lines),
         "by_region": _totals(lines, "region_code"),
         "by_provider": _totals(lines.exclude(provider=""), "provider"),
         "adjustments": [
@@ -111,6 +163,7 @@ def household_payments(*, user: Actor, household: Household) -> QuerySet[Payroll
         raise AccessDenied(permission=VIEW_PAYMENTS)
     return (
         PayrollLine.objects.filter(household=household)
+        .annotate(shown_status=status_shown())
         .select_related("cycle")
         .prefetch_related("adjustments")
         .order_by("-month", "programme")

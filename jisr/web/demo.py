@@ -87,7 +87,8 @@ def demo_payments(*, today: dt.date) -> dict[str, str]:
     from jisr.payments import providers
     from jisr.payments import services as payments
     from jisr.payments.models import PaymentCycle
-    from jisr.payments.services.export import order_header, order_lines
+    from jisr.payments.orders import order_lines
+    from jisr.payments.services.export import order_header
     from jisr.programmes import services as programmes
     from jisr.rules.periods import Month
 

@@ -21,7 +21,7 @@ from jisr.core import access, audit, bulk, faults
 from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, InvalidInput
 from jisr.core.jobs import Progress
-from jisr.payments import _payroll
+from jisr.payments import _payroll, orders
 from jisr.payments.errors import SameApprover, WrongCycleStatus
 from jisr.payments.models import FINAL_STATUSES, CycleStatus, PaymentCycle
 from jisr.programmes.models import Programme
@@ -193,6 +193,7 @@ def payroll_approve(*, actor: Actor, cycle_id: int) -> PaymentCycle:
     if cycle.computed_by_id == audit.actor_id(actor):
         raise SameApprover()
     cycle.payroll_hash = payroll_hash(cycle.pk)
+    cycle.order_digests = orders.order_digests(cycle.pk)
     cycle.status, cycle.approved_by_id, cycle.approved_at = (
         CycleStatus.APPROVED,
         audit.actor_id(actor),

@@ -1,10 +1,12 @@
 """Export: an approved cycle's lines for one provider written as that provider's payment order.
 
-Crash-safe and idempotent: the file is written beside its final name, synced, then renamed into
-place (a reader never sees half a file); the database records it (and marks the lines sent) in the
-same transaction that checked the payroll against its approved hash. Killed anywhere and run again,
-it writes the same bytes (the header's date is the approval's, never the clock's) and records them
-once. Exporting a provider again rewrites the identical file (a lost copy is recovered).
+Crash-safe and idempotent: the lines are checked against the digest their provider's order was
+given at approval, the file is written beside its final name, synced, then renamed into place (a
+reader never sees half a file); the database records it in one transaction. Recording the order is
+what makes its lines "sent" (no line is updated: an order of millions of lines is one row). Killed
+anywhere and run again, it writes the same bytes (the header's date is the approval's, never the
+clock's) and records them once. Exporting a provider again rewrites the identical file (a lost
+copy is recovered).
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jisr.accounts.roles import EXPORT_PAYMENTS
-from jisr.core import audit, bulk, faults
+from jisr.core import audit, faults
 from jisr.core.audit import Actor
 from jisr.core.errors import InvalidInput
 from jisr.core.jobs import Progress
-from jisr.payments import _payroll, providers
+from jisr.payments import _payroll, orders, providers
 from jisr.payments.errors import PayrollChanged, WrongCycleStatus
 from jisr.payments.models import CycleStatus, FileKind, PaymentCycle, ProviderFile
+from jisr.payments.orders import order_lines
 from jisr.payments.services.cycles import locked, payroll_hash, require_national
 
 
@@ -65,23 +68,6 @@ def order_header(cycle: PaymentCycle, provider: str) -> providers.OrderHeader:
         debtor_name=debtor.name,
         debtor_rib=debtor.rib,
         debtor_agent_bic=debtor.bic,
-    )
-
-
-def order_lines(cycle: PaymentCycle, provider: str) -> pl.DataFrame:
-    """Every line this provider pays in the cycle (whatever has happened to them since), in
-    reference order: the order's content never changes once approved."""
-    frame = bulk.frame(
-        "SELECT l.reference, h.rsu_id, l.beneficiary_name, l.beneficiary_cnie, l.method, "  # noqa: S608
-        f"l.rib, l.phone, l.pickup_code, {_payroll.cents('l.amount')}, l.region_code "
-        "FROM payments_payrollline l JOIN registry_household h ON h.id = l.household_id "
-        f"WHERE l.cycle_id = {int(cycle.pk)} AND l.provider = '{provider}' "
-        "AND l.status <> 'withheld' AND l.amount > 0 ORDER BY l.reference",
-        dict(providers.LINE_SCHEMA),
-    )
-    return frame.with_columns(
-        pl.when(pl.col(c) != "").then(pl.col(c)).alias(c)
-        for c in ("rib", "phone", "pickup_code", "beneficiary_cnie")
     )
 
 
@@ -139,8 +125,6 @@ def payments_export(
     require_national(actor, EXPORT_PAYMENTS)
     implementation = provider_get(provider)
     cycle = locked(cycle_id, CycleStatus.APPROVED, CycleStatus.EXPORTED)
-    if payroll_hash(cycle.pk) != cycle.payroll_hash:
-        raise PayrollChanged()
     if progress is not None:
         progress.stage(_("reading the approved payroll"))
     header = order_header(cycle, provider)
@@ -149,6 +133,7 @@ def payments_export(
         raise InvalidInput(
             _("This cycle has nothing to pay through %s.") % provider, field="provider"
         )
+    _require_approved(cycle, provider, lines)
     if progress is not None:
         progress.stage(_("writing the payment order"), total=lines.height)
     path = cycle_directory(cycle) / f"{header.message_id}.{implementation.extension}"
@@ -177,13 +162,12 @@ def payments_export(
             created_by_id=audit.actor_id(actor),
             created_at=timezone.now(),
         )
-        bulk.execute(
-            "UPDATE payments_payrollline SET status = 'exported' "
-            "WHERE cycle_id = %s AND provider = %s AND status = 'payable'",
-            [cycle.pk, provider],
-        )
         faults.point("export.recorded")
-    if not cycle.lines.filter(status="payable").exists():
+    if set(_providers_sent(cycle)) <= set(
+        ProviderFile.objects.filter(cycle=cycle, kind=FileKind.ORDER).values_list(
+            "provider", flat=True
+        )
+    ):
         _all_exported(cycle)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -213,8 +197,22 @@ def payments_export(
     )
 
 
+def _require_approved(cycle: PaymentCycle, provider: str, lines: pl.DataFrame) -> None:
+    """The lines about to be written are the ones approved (their provider's digest; a cycle
+    approved before digests were recorded: the whole payroll's hash)."""
+    if cycle.order_digests:
+        if cycle.order_digests.get(provider) != orders.order_digest(lines):
+            raise PayrollChanged()
+    elif payroll_hash(cycle.pk) != cycle.payroll_hash:
+        raise PayrollChanged()
+
+
+def _providers_sent(cycle: PaymentCycle) -> list[str]:
+    return sorted(cycle.order_digests) or orders.providers_sent(cycle.pk)
+
+
 def _all_exported(cycle: PaymentCycle) -> None:
-    """Every payable line is in an order: the orders together must be the approved payroll."""
+    """Every provider paid has its order: together they must be the approved payroll."""
     total = sum(
         (f.total_amount for f in ProviderFile.objects.filter(cycle=cycle, kind=FileKind.ORDER)),
         start=_payroll.mad(0),

@@ -26,7 +26,7 @@ from jisr.accounts.roles import RECONCILE_PAYMENTS
 from jisr.core import audit, bulk, faults
 from jisr.core.audit import Actor
 from jisr.core.jobs import Progress
-from jisr.payments import _payroll, providers
+from jisr.payments import _payroll, orders, providers
 from jisr.payments.errors import ReturnRefused
 from jisr.payments.models import CycleStatus, FileKind, PaymentCycle, ProviderFile
 from jisr.payments.providers.base import problems_frame
@@ -78,9 +78,9 @@ def _detect(data: bytes) -> str:
 
 def _sent(cycle: PaymentCycle, provider: str) -> pl.DataFrame:
     return bulk.frame(
-        f"SELECT id, reference, household_id, {_payroll.cents('amount')}, status "  # noqa: S608
-        f"FROM payments_payrollline WHERE cycle_id = {int(cycle.pk)} AND provider = '{provider}' "
-        "AND status <> 'withheld' AND amount > 0",
+        f"SELECT l.id, l.reference, l.household_id, {_payroll.cents('l.amount')}, l.status "  # noqa: S608
+        f"FROM payments_payrollline l WHERE l.cycle_id = {int(cycle.pk)} "
+        f"AND l.provider = '{provider}' AND {orders.SENT}",
         {
             "id": pl.Int64(),
             "reference": pl.String(),
@@ -239,7 +239,7 @@ def _apply(
         raise _Mismatch(problems)
     if progress is not None:
         progress.stage(_("recording the outcomes"), total=outcomes.height)
-    fresh = outcomes.join(sent, on="reference").filter(pl.col("status_was") == "exported")
+    fresh = outcomes.join(sent, on="reference").filter(pl.col("status_was") == "payable")
     path = cycle_directory(cycle) / "returns" / f"{sha[:16]}-{name}"[:180]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -260,7 +260,7 @@ def _apply(
     arrears = _arrears(fresh)
     invalidated = _mandates_invalidate(fresh)
     suspended = _unclaimed_suspend(cycle, fresh, actor)
-    outstanding = int(cycle.lines.filter(status="exported").count())
+    outstanding = int(cycle.lines.filter(status="payable").count())
     report = {
         "lines_in_file": outcomes.height,
         "applied": updated,
@@ -279,7 +279,7 @@ def _apply(
     }
     record.report = report
     record.save(update_fields=["report"])
-    if not cycle.lines.filter(status__in=["payable", "exported"]).exists():
+    if not cycle.lines.filter(status="payable").exists():
         cycle.status, cycle.reconciled_at = CycleStatus.RECONCILED, timezone.now()
         cycle.save(update_fields=["status", "reconciled_at"])
     audit.record(
@@ -308,7 +308,7 @@ def _record_outcomes(fresh: pl.DataFrame, file_id: int) -> int:
             "provider_reference = s.provider_reference, settled_on = s.settled_on, "
             f"return_file_id = {int(file_id)} FROM {stage} s "
             "WHERE payments_payrollline.reference = s.reference "
-            "AND payments_payrollline.status = 'exported'"
+            "AND payments_payrollline.status = 'payable'"
         )
     if updated != rows.height:  # another reconciliation got there first: start again
         raise ReturnRefused(_("The lines changed while the file was applied; send it again."))

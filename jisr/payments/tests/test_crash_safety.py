@@ -26,8 +26,9 @@ from django.db import connection
 from jisr.core import bulk
 from jisr.payments import providers
 from jisr.payments.models import Adjustment, PaymentCycle, PaymentMandate, PayrollLine, ProviderFile
+from jisr.payments.orders import order_lines
 from jisr.payments.services import payroll_hash
-from jisr.payments.services.export import cycle_directory, order_header, order_lines
+from jisr.payments.services.export import cycle_directory, order_header
 from jisr.payments.tests.scenario import mandates_assign, month_decide, registry_build
 
 pytestmark = [
@@ -172,8 +173,8 @@ def test_export_killed_anywhere_writes_byte_identical_files(country: int, tmp_pa
             now = state(cycle)
             recorded = [f for f in now["files"] if f[1] == provider]
             assert len(recorded) <= 1  # never twice
-            sent = [line for line in now["lines"] if line[1] == "exported"]
-            assert not sent or recorded  # lines marked sent only with their file recorded
+            # an export records its order and touches no line (being sent is derived)
+            assert now["lines"] == expected["lines"]
             ok("export", str(cycle), "--provider", provider, "--out", str(tmp_path / "o"))
             for other in PROVIDERS:
                 if other != provider:
@@ -190,7 +191,6 @@ def test_export_killed_anywhere_writes_byte_identical_files(country: int, tmp_pa
 
 def _reset_export(cycle: int) -> None:
     ProviderFile.objects.filter(cycle_id=cycle).delete()
-    PayrollLine.objects.filter(cycle_id=cycle, status="exported").update(status="payable")
     PaymentCycle.objects.filter(pk=cycle).update(status="approved", exported_at=None)
     shutil.rmtree(cycle_directory(PaymentCycle.objects.get(pk=cycle)), ignore_errors=True)
 
@@ -239,9 +239,9 @@ def test_reconciliation_killed_anywhere_applies_each_return_once(
             returned = [f[1] for f in now["files"] if f[0] == "return"]
             if returned:  # killed after the commit: this return applied whole
                 assert returned == [provider]
-                sent = {line[0] for line in before["lines"] if line[1] == "exported"}
+                sent = {line[0] for line in before["lines"] if line[1] == "payable"}
                 assert all(
-                    line[1] != "exported"
+                    line[1] != "payable"
                     for line in now["lines"]
                     if line[0] in sent and _provider_of(line[0]) == provider
                 )
@@ -260,7 +260,7 @@ def _provider_of(reference: str) -> str:
 def _reset_reconcile(cycle: int) -> None:
     Adjustment.objects.filter(cycle__isnull=True, kind="arrears").delete()
     PayrollLine.objects.filter(cycle_id=cycle).exclude(status__in=["withheld", "payable"]).update(
-        status="exported", reason="", provider_reference="", settled_on=None, return_file=None
+        status="payable", reason="", provider_reference="", settled_on=None, return_file=None
     )
     ProviderFile.objects.filter(cycle_id=cycle, kind="return").delete()
     PaymentMandate.objects.update(invalid_reason="")

@@ -12,9 +12,9 @@ from django.db import IntegrityError, connection, transaction
 
 from jisr.accounts.roles import Role
 from jisr.core.errors import AccessDenied, InvalidInput
-from jisr.payments import services
-from jisr.payments.errors import SameApprover, WrongCycleStatus
-from jisr.payments.models import PaymentCycle, PayrollLine
+from jisr.payments import selectors, services
+from jisr.payments.errors import PayrollChanged, SameApprover, WrongCycleStatus
+from jisr.payments.models import LineStatus, PaymentCycle, PayrollLine, ProviderFile
 
 pytestmark = pytest.mark.django_db
 MONTH = "2026-03"
@@ -121,4 +121,45 @@ def test_an_approved_payroll_is_frozen_by_the_database(
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             change()
-    assert lines.update(status="exported") == 1  # a status the provider reports may change
+    assert lines.update(status="paid") == 1  # a status the provider reports may change
+
+
+def test_an_export_records_its_order_and_rewrites_no_line(
+    decided: dict[str, Any], maker: Any, checker: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.DATA_DIR = tmp_path
+    cycle = services.cycle_create(actor=maker, programme="asd", month=MONTH)
+    services.payroll_compute(actor=maker, cycle_id=cycle.pk)
+    approved = services.payroll_approve(actor=checker, cycle_id=cycle.pk)
+    assert set(approved.order_digests) == {"cash_wallet_csv"}  # one digest per provider paid
+    before = list(PayrollLine.objects.filter(cycle=cycle).values())
+    services.payments_export(actor=checker, cycle_id=cycle.pk, provider="cash_wallet_csv")
+    assert list(PayrollLine.objects.filter(cycle=cycle).values()) == before  # untouched
+    cycle.refresh_from_db()
+    assert cycle.status == "exported"
+    summary = selectors.cycle_summary(user=checker, cycle_id=cycle.pk)
+    assert [(r["status"], r["lines"]) for r in summary["by_status"]] == [("exported", 1)]
+    [line] = selectors.household_payments(user=None, household=decided["household"])
+    assert (line.status, line.shown_status) == ("payable", "exported")
+    assert line.status_label == str(LineStatus.EXPORTED.label)
+
+
+def test_an_export_refuses_lines_changed_since_their_approval(
+    decided: dict[str, Any], maker: Any, checker: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.DATA_DIR = tmp_path
+    cycle = services.cycle_create(actor=maker, programme="asd", month=MONTH)
+    services.payroll_compute(actor=maker, cycle_id=cycle.pk)
+    services.payroll_approve(actor=checker, cycle_id=cycle.pk)
+    with connection.cursor() as cursor:  # behind the database's back (its trigger off)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            "UPDATE payments_payrollline SET amount = amount + 1, base_amount = base_amount + 1"
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+    with pytest.raises(PayrollChanged):
+        services.payments_export(actor=checker, cycle_id=cycle.pk, provider="cash_wallet_csv")
+    assert not ProviderFile.objects.filter(cycle=cycle).exists()
+    assert not list(tmp_path.rglob("*.csv"))

@@ -15,7 +15,8 @@ from django.core.management import call_command
 
 from jisr.payments import providers, services
 from jisr.payments.models import Adjustment, PaymentCycle, PayrollLine, ProviderFile
-from jisr.payments.services.export import order_header, order_lines
+from jisr.payments.orders import order_lines
+from jisr.payments.services.export import order_header
 from jisr.payments.tests.scenario import mandates_assign, month_decide, registry_build
 
 pytestmark = pytest.mark.django_db

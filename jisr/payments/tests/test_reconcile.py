@@ -13,7 +13,8 @@ import pytest
 from jisr.payments import providers, services
 from jisr.payments.errors import ReturnRefused
 from jisr.payments.models import Adjustment, PaymentCycle, PaymentMandate, PayrollLine
-from jisr.payments.services.export import order_header, order_lines
+from jisr.payments.orders import order_lines
+from jisr.payments.services.export import order_header
 from jisr.payments.tests.scenario import mandates_assign, month_decide, registry_build
 from jisr.programmes.models import Enrolment
 
