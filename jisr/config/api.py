@@ -29,7 +29,7 @@ api.add_router("/geo/", geo_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/programmes/", programmes_router)
 api.add_router("/payments/", payments_router)
-api.add_router("/casework/", casework_router)
+api.add_router("/", casework_router)  # /api/v1/cases/, /api/v1/referrals/, … (issue 6)
 api.add_router("/workforce/", workforce_router)
 api.add_router("/partners/", partners_router)
 

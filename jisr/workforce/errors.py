@@ -31,3 +31,8 @@ class AccreditationConditionsUnmet(InvalidInput):
 class NotTheSupervisor(AccessDenied):
     code = "not_the_supervisor"
     message = _("Only the worker's own supervisor can record their supervision sessions.")
+
+
+class OwnAccreditation(AccessDenied):
+    code = "own_accreditation"
+    message = _("Nobody may grant, renew, suspend or reinstate their own accreditation.")

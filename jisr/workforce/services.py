@@ -29,6 +29,7 @@ from jisr.workforce._profiles import fields_check, fields_write, invalid
 from jisr.workforce.errors import (
     AccreditationConditionsUnmet,
     NotTheSupervisor,
+    OwnAccreditation,
     WrongAccreditationStatus,
 )
 from jisr.workforce.models import (
@@ -55,6 +56,13 @@ def _reach(actor: Actor, worker: SocialWorker, permission: str) -> None:
     access.require(actor, permission)
     if not profiles_in_reach(user=actor, permission=permission).filter(pk=worker.pk).exists():
         raise NotFound()
+
+
+def _reach_other(actor: Actor, worker: SocialWorker) -> None:
+    """An accreditation is decided by an administrator reaching the worker, never by the worker."""
+    _reach(actor, worker, MANAGE_WORKFORCE)
+    if worker.user_id == getattr(actor, "pk", None):
+        raise OwnAccreditation()
 
 
 @transaction.atomic(durable=True)
@@ -192,7 +200,7 @@ def accreditation_grant(
 ) -> SocialWorker:
     """Record the accreditation granted by the competent administration (pending → granted),
     once the decree's conditions are met on `valid_from`."""
-    _reach(actor, worker, MANAGE_WORKFORCE)
+    _reach_other(actor, worker)
     locked = _locked_in(worker, [AccreditationState.PENDING])
     before = _accreditation(locked)
     if not authority.strip():
@@ -221,7 +229,7 @@ def _reason_required(reason: str) -> str:
 @transaction.atomic(durable=True)
 def accreditation_suspend(*, actor: Actor, worker: SocialWorker, reason: str) -> SocialWorker:
     """Suspend a granted accreditation (the worker may not practise until reinstated)."""
-    _reach(actor, worker, MANAGE_WORKFORCE)
+    _reach_other(actor, worker)
     reason = _reason_required(reason)
     locked = _locked_in(worker, [AccreditationState.GRANTED])
     before = _accreditation(locked)
@@ -238,7 +246,7 @@ def accreditation_suspend(*, actor: Actor, worker: SocialWorker, reason: str) ->
 @transaction.atomic(durable=True)
 def accreditation_reinstate(*, actor: Actor, worker: SocialWorker, reason: str) -> SocialWorker:
     """Lift a suspension (suspended → granted, same validity period)."""
-    _reach(actor, worker, MANAGE_WORKFORCE)
+    _reach_other(actor, worker)
     reason = _reason_required(reason)
     locked = _locked_in(worker, [AccreditationState.SUSPENDED])
     before = _accreditation(locked)
@@ -265,7 +273,7 @@ def accreditation_renew(
 ) -> SocialWorker:
     """Extend a granted or expired accreditation to a later end (granted again); a suspended one
     must be reinstated first. The number and authority are kept unless new ones are given."""
-    _reach(actor, worker, MANAGE_WORKFORCE)
+    _reach_other(actor, worker)
     locked = _locked_in(worker, [AccreditationState.GRANTED, AccreditationState.EXPIRED])
     before = _accreditation(locked)
     current_end = locked.accreditation_valid_until

@@ -53,13 +53,13 @@ def test_the_rules_cell_by_cell(case: Any, people: dict[str, Any]) -> None:
 def test_the_api_enforces_each_cell(case: Any, people: dict[str, Any], partner: Any) -> None:
     for name, user in people.items():
         client = client_for(user)
-        listed = {c["id"] for c in client.get("/api/v1/casework/cases/").json()}
+        listed = {c["id"] for c in client.get("/api/v1/cases/").json()}
         sees = V in EXPECTED[name]
         assert (case.pk in listed) == sees, name
-        detail = client.get(f"/api/v1/casework/cases/{case.pk}")
+        detail = client.get(f"/api/v1/cases/{case.pk}")
         assert detail.status_code == (200 if sees else 404), name
         note = client.post(
-            f"/api/v1/casework/cases/{case.pk}/notes",
+            f"/api/v1/cases/{case.pk}/notes",
             {"text": "x"},
             content_type="application/json",
         )
@@ -72,12 +72,12 @@ def test_the_api_enforces_each_cell(case: Any, people: dict[str, Any], partner: 
             review_date=timezone.localdate() + dt.timedelta(days=30),
         )
         decision = client.post(
-            f"/api/v1/casework/plans/{plan.pk}/decision",
+            f"/api/v1/plans/{plan.pk}/decision",
             {"approve": True},
             content_type="application/json",
         )
         assert decision.status_code == (200 if A in EXPECTED[name] else 403 if sees else 404), name
-        referrals = client.get("/api/v1/casework/referrals/").json()
+        referrals = client.get("/api/v1/referrals/").json()
         assert bool(referrals) == (name == "partner_in"), name
 
 
@@ -85,14 +85,14 @@ def test_the_partner_sees_only_the_referral_and_what_consent_allows(
     case: Any, people: dict[str, Any]
 ) -> None:
     client = client_for(people["partner_in"])
-    [referral] = client.get("/api/v1/casework/referrals/").json()
+    [referral] = client.get("/api/v1/referrals/").json()
     assert set(referral["shared"]) == {"case", "reason", "first_name", "age", "needs"}
     assert "phone" not in referral["shared"]  # contact was not in the consent
-    assert client.get(f"/api/v1/casework/referrals/{referral['id']}").status_code == 200
+    assert client.get(f"/api/v1/referrals/{referral['id']}").status_code == 200
     other = client_for(people["partner_out"])
-    assert other.get(f"/api/v1/casework/referrals/{referral['id']}").status_code == 404
+    assert other.get(f"/api/v1/referrals/{referral['id']}").status_code == 404
     answer = other.post(
-        f"/api/v1/casework/referrals/{referral['id']}/answer",
+        f"/api/v1/referrals/{referral['id']}/answer",
         {"accept": True},
         content_type="application/json",
     )
@@ -102,7 +102,7 @@ def test_the_partner_sees_only_the_referral_and_what_consent_allows(
 def test_every_read_is_in_the_case_access_log(case: Any, people: dict[str, Any]) -> None:
     CaseAccess.objects.all().delete()
     for user in people.values():
-        client_for(user).get(f"/api/v1/casework/cases/{case.pk}")
+        client_for(user).get(f"/api/v1/cases/{case.pk}")
     readers = set(CaseAccess.objects.filter(case=case).values_list("user__username", flat=True))
     assert readers == {name for name, allowed in EXPECTED.items() if V in allowed}
     auditor = CaseAccess.objects.get(case=case, user=people["auditor_in"])

@@ -19,6 +19,7 @@ from jisr.workforce import services
 from jisr.workforce.errors import (
     AccreditationConditionsUnmet,
     NotTheSupervisor,
+    OwnAccreditation,
     WrongAccreditationStatus,
 )
 from jisr.workforce.models import SocialWorker, TrainingRecord
@@ -344,6 +345,31 @@ def test_accreditation_changes_outside_the_scope_are_not_found(
 ) -> None:
     with pytest.raises(NotFound):
         services.accreditation_suspend(actor=admin02, worker=worker, reason="x")
+
+
+def test_nobody_decides_their_own_accreditation(admin: Any) -> None:
+    own = profile_for(admin, status="pending")
+    with pytest.raises(OwnAccreditation):
+        _grant(admin, own)
+    SocialWorker.objects.filter(pk=own.pk).update(
+        accreditation_status="granted",
+        accreditation_number="AG-OWN-1",
+        accreditation_valid_from=FROM,
+        accreditation_valid_until=UNTIL,
+        accreditation_authority="Ministère",
+    )
+    own.refresh_from_db()
+    for change in (
+        lambda: services.accreditation_suspend(actor=admin, worker=own, reason="x"),
+        lambda: services.accreditation_renew(
+            actor=admin, worker=own, valid_until=dt.date(2035, 1, 1), reason="x"
+        ),
+    ):
+        with pytest.raises(OwnAccreditation):
+            change()
+    own.refresh_from_db()
+    assert own.accreditation_status == "granted"
+    assert "workforce.accreditation" not in " ".join(_actions(own))
 
 
 def test_expire_marks_granted_accreditations_past_their_end(
