@@ -27,6 +27,7 @@ from jisr.casework.models import (
 from jisr.casework.services.cases import CLOSURE_OUTCOMES
 from jisr.casework.services.referrals import SHAREABLE
 from jisr.casework.tests.conftest import RATINGS
+from jisr.core.models import AuditEvent, AuditKind
 from jisr.partners.models import ServiceArea
 from jisr.registry.tests.factories import HouseholdFactory, MembershipFactory, PersonFactory
 from jisr.workforce.tests.factories import profile_for
@@ -390,6 +391,81 @@ def test_the_team_page_counts_and_lists_what_waits(case: Case, people: dict[str,
     html = client_for(people["sup_team"]).get("/cases/team/").content.decode()
     assert 'data-worker="owner"' in html
     assert case.reference in html.split('id="awaiting"')[1]
+
+
+def reads(user: Any, action: str, since: int = 0) -> set[tuple[str, str]]:
+    """(target type, id) of the personal-data reads audited for `user` under `action` (after the
+    event `since`)."""
+    events = AuditEvent.objects.filter(
+        actor_id=user.pk, kind=AuditKind.READ, action=action, pk__gt=since
+    )
+    return set(events.values_list("target_type", "target_id"))
+
+
+def last_event() -> int:
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def test_reading_a_case_is_logged_and_audited_lists_too(case: Case, people: dict[str, Any]) -> None:
+    target = ("casework.case", str(case.pk))
+    for name in ("owner", "auditor_in"):
+        client_for(people[name]).get(f"/cases/{case.pk}/")
+        assert reads(people[name], "casework.case_viewed") == {target}, name
+    client_for(people["owner"]).get("/cases/all/")
+    assert reads(people["owner"], "casework.case_listed") == {target}
+    # whoever may not see the case reads nothing of it, and nothing is recorded for them
+    client_for(people["colleague"]).get(f"/cases/{case.pk}/")
+    assert not AuditEvent.objects.filter(actor_id=people["colleague"].pk, kind=AuditKind.READ)
+
+
+def test_the_caseload_logs_the_cases_offered_to_the_worker(
+    case: Case, people: dict[str, Any]
+) -> None:
+    receiver = people["receiver"]
+    html = client_for(receiver).get("/cases/").content.decode()
+    assert case.reference in html  # the incoming transfer shows the case
+    assert CaseAccess.objects.filter(
+        case=case, user=receiver, action="caseload", relation="receiver"
+    ).exists()
+    assert reads(receiver, "casework.case_listed") == {("casework.case", str(case.pk))}
+
+
+def test_the_partner_reads_of_a_referral_are_audited(case: Case, people: dict[str, Any]) -> None:
+    referral = Referral.objects.get(case=case)
+    partner = client_for(people["partner_in"])
+    partner.get("/cases/referrals/")
+    partner.get(f"/cases/referrals/{referral.pk}/")
+    target = {("casework.referral", str(referral.pk))}
+    assert reads(people["partner_in"], "casework.referral_listed") == target
+    assert reads(people["partner_in"], "casework.referral_viewed") == target
+
+
+def test_the_names_on_the_outreach_lists_and_the_opening_page_are_audited(
+    people: dict[str, Any], family: dict[str, Any]
+) -> None:
+    household, son = family["household"], family["son"]
+    OutreachItem.objects.create(
+        kind="disabled_child", household=household, person=son, region_code="06",
+        commune_code=household.commune_id, status="assigned", assigned_to=people["owner"],
+        found_at=timezone.now(),
+    )  # fmt: skip
+    named = {("registry.household", str(household.pk)), ("registry.person", str(son.pk))}
+    owner = client_for(people["owner"])
+    for url in ("/cases/", "/cases/outreach/"):
+        since = last_event()
+        assert "data-outreach" in owner.get(url).content.decode(), url
+        assert reads(people["owner"], "casework.outreach_listed", since) == named, url
+    territory = client_for(people["sup_territory"])
+    assert "data-outreach" in territory.get("/cases/outreach/?status=assigned").content.decode()
+    assert reads(people["sup_territory"], "casework.outreach_listed") == named
+    # the opening page lists the household's members by name
+    assert (
+        son.first_name_ar
+        in owner.get(f"/cases/open/?household={household.rsu_id}").content.decode()
+    )
+    assert reads(people["owner"], "casework.case_opening_viewed") == {
+        ("registry.household", str(household.pk))
+    }
 
 
 def test_the_labels_cover_every_code() -> None:

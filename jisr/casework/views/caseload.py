@@ -50,14 +50,11 @@ def case_open(request: HttpRequest) -> HttpResponse:
 
     def step() -> Done:
         parsed(form)
-        chosen = selectors.case_opening(
-            user=user, rsu_id=rsu_id, rnp_id=form.cleaned_data["person"]
-        )
         item = form.cleaned_data["outreach"]
         case = services.case_open(
             actor=user,
-            household=chosen.household,
-            person=chosen.person,
+            household=opening.household,
+            person=opening.member(form.cleaned_data["person"]),
             source=form.cleaned_data["source"],
             summary=form.cleaned_data["summary"],
             outreach=selectors.outreach_item_get(user=user, item_id=item) if item else None,
