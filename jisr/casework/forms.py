@@ -165,8 +165,30 @@ class PlanForm(CaseForm):
 
 
 class DecisionForm(CaseForm):
+    """A supervisor's decision on a care plan or a closure: the button pressed says which; a post
+    that names neither decides nothing."""
+
     prefix_id = "decision"
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=(("approve", _("approve")), ("send-back", _("send back")), ("refuse", _("refuse"))),
+    )
     note = _text(_("note (required to send back or refuse)"), rows=2, required=False, limit=2000)
+
+    def approves(self) -> bool:
+        return bool(self.cleaned_data["decision"] == "approve")
+
+
+class AnswerForm(CaseForm):
+    """The receiving worker's answer to a transfer (the button pressed)."""
+
+    prefix_id = "answer"
+    decision = forms.ChoiceField(
+        label=_("answer"), choices=(("accept", _("accept")), ("decline", _("decline")))
+    )
+
+    def accepts(self) -> bool:
+        return bool(self.cleaned_data["decision"] == "accept")
 
 
 class ConsentForm(CaseForm):

@@ -286,6 +286,40 @@ def test_a_refused_form_says_why_and_changes_nothing(case: Case, people: dict[st
     assert owner.post(f"/cases/{case.pk}/unknown/").status_code == 404
 
 
+def test_a_decision_the_post_does_not_name_decides_nothing(
+    case: Case, people: dict[str, Any]
+) -> None:
+    """Only the button pressed decides: a post without it (or with another value) used to count as
+    sending the plan back, refusing the closure, declining the transfer."""
+    supervisor = client_for(people["sup_team"])
+    plan = services.plan_submit(actor=people["owner"], case=case, goals=["g"], actions=[],
+                                review_date=TODAY() + dt.timedelta(days=30))  # fmt: skip
+    for decision in ({}, {"decision": "maybe"}):
+        supervisor.post(
+            f"/cases/{case.pk}/plan-decision/", {"plan": plan.pk, "note": "n", **decision}
+        )
+        plan.refresh_from_db()
+        assert plan.status == "submitted", decision
+    html = supervisor.get(f"/cases/{case.pk}/").content.decode()
+    assert "decision: This field is required." in html  # the refused posts say why
+    assert "decision: Select a valid choice." in html
+
+    services.closure_request(actor=people["owner"], case=case, outcome="other", note="moving")
+    supervisor.post(f"/cases/{case.pk}/closure-decision/", {"note": "stay"})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSING
+
+    transfer = Transfer.objects.get(case=case)
+    receiver = client_for(people["receiver"])
+    assert (
+        receiver.post(f"/cases/{case.pk}/transfer-answer/", {"transfer": transfer.pk}).status_code
+        == 302
+    )
+    transfer.refresh_from_db()
+    assert transfer.status == "proposed"
+    assert 'id="transfer-offer"' in receiver.get(f"/cases/{case.pk}/").content.decode()
+
+
 def test_a_supervisor_alone_may_override_a_missing_consent(
     family: dict[str, Any], people: dict[str, Any], partner: dict[str, Any]
 ) -> None:

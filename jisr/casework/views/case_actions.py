@@ -45,7 +45,7 @@ def _plan(request: HttpRequest, case: Case) -> Done:
 def _plan_decision(request: HttpRequest, case: Case) -> Done:
     form = parsed(f.DecisionForm(request.POST))
     plan = selectors.case_plan(case=case, plan_id=request.POST.get("plan"))
-    approve = request.POST.get("decision") == "approve"
+    approve = form.approves()
     services.plan_decide(
         actor=user_of(request), plan=plan, approve=approve, note=form.cleaned_data["note"]
     )
@@ -136,7 +136,7 @@ def _transfer(request: HttpRequest, case: Case) -> Done:
 
 def _transfer_answer(request: HttpRequest, case: Case) -> Done:
     transfer = selectors.case_transfer(case=case, transfer_id=request.POST.get("transfer"))
-    accept = request.POST.get("decision") == "accept"
+    accept = parsed(f.AnswerForm(request.POST)).accepts()
     services.transfer_answer(actor=user_of(request), transfer=transfer, accept=accept)
     if accept:
         return Done(_("Transfer accepted: the case is yours."))
@@ -153,7 +153,7 @@ def _closure(request: HttpRequest, case: Case) -> Done:
 
 def _closure_decision(request: HttpRequest, case: Case) -> Done:
     form = parsed(f.DecisionForm(request.POST))
-    approve = request.POST.get("decision") == "approve"
+    approve = form.approves()
     services.closure_decide(
         actor=user_of(request), case=case, approve=approve, note=form.cleaned_data["note"]
     )
