@@ -402,6 +402,22 @@ def test_outreach_dismissed_with_a_reason(people: dict[str, Any], family: dict[s
     )
 
 
+def test_assigning_an_item_no_row_can_have_is_refused_not_a_500(
+    people: dict[str, Any], family: dict[str, Any]
+) -> None:
+    item = OutreachItem.objects.create(
+        kind="elderly_alone", household=family["household"], region_code="06",
+        commune_code=family["household"].commune_id, status="open", found_at=timezone.now(),
+    )  # fmt: skip
+    territory = client_for(people["sup_territory"])
+    posted = territory.post("/cases/outreach/assign/", {"items": [item.pk, "9" * 20]})
+    assert posted.status_code == 302  # SQLite raised OverflowError on the id: a 500
+    html = territory.get("/cases/outreach/").content.decode()
+    assert "Some items are not open or not in your area; nothing was assigned." in html
+    item.refresh_from_db()
+    assert item.status == "open"
+
+
 def test_the_household_page_offers_a_case_to_those_who_may_open_one(
     case: Case, people: dict[str, Any]
 ) -> None:
