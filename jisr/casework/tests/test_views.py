@@ -402,6 +402,20 @@ def test_outreach_dismissed_with_a_reason(people: dict[str, Any], family: dict[s
     )
 
 
+def test_no_case_is_opened_for_a_dissolved_household(
+    people: dict[str, Any], family: dict[str, Any]
+) -> None:
+    """The household page offers no case for it; the page behind the offer refused none either."""
+    household = family["household"]
+    household.status = "dissolved"
+    household.save(update_fields=["status"])
+    owner = client_for(people["owner"])
+    data = {"household": household.rsu_id, "source": "self", "summary": "Alone now"}
+    html = owner.post("/cases/open/", data).content.decode()
+    assert "This household is dissolved" in html
+    assert not Case.objects.filter(household=household).exists()
+
+
 def test_assigning_an_item_no_row_can_have_is_refused_not_a_500(
     people: dict[str, Any], family: dict[str, Any]
 ) -> None:
