@@ -105,7 +105,13 @@ class AssessmentForm(CaseForm):
                 label=_("note"), required=False, max_length=500
             )
             self.fields[f"{name}_level"].widget.attrs["class"] = "form-select"
-            self.fields[f"{name}_note"].widget.attrs["class"] = "form-control"
+            # The note stands in the dimension's row, beside its level: named after both.
+            self.fields[f"{name}_note"].widget.attrs.update(
+                {
+                    "class": "form-control",
+                    "aria-label": _("note: %(dimension)s") % {"dimension": label},
+                }
+            )
 
     def rows(self) -> list[tuple[Any, Any]]:
         return [(self[f"{name}_level"], self[f"{name}_note"]) for name in DIMENSIONS]
