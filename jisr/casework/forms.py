@@ -105,7 +105,13 @@ class AssessmentForm(CaseForm):
                 label=_("note"), required=False, max_length=500
             )
             self.fields[f"{name}_level"].widget.attrs["class"] = "form-select"
-            self.fields[f"{name}_note"].widget.attrs["class"] = "form-control"
+            # The note stands in the dimension's row, beside its level: named after both.
+            self.fields[f"{name}_note"].widget.attrs.update(
+                {
+                    "class": "form-control",
+                    "aria-label": _("note: %(dimension)s") % {"dimension": label},
+                }
+            )
 
     def rows(self) -> list[tuple[Any, Any]]:
         return [(self[f"{name}_level"], self[f"{name}_note"]) for name in DIMENSIONS]
@@ -165,8 +171,30 @@ class PlanForm(CaseForm):
 
 
 class DecisionForm(CaseForm):
+    """A supervisor's decision on a care plan or a closure: the button pressed says which; a post
+    that names neither decides nothing."""
+
     prefix_id = "decision"
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=(("approve", _("approve")), ("send-back", _("send back")), ("refuse", _("refuse"))),
+    )
     note = _text(_("note (required to send back or refuse)"), rows=2, required=False, limit=2000)
+
+    def approves(self) -> bool:
+        return bool(self.cleaned_data["decision"] == "approve")
+
+
+class AnswerForm(CaseForm):
+    """The receiving worker's answer to a transfer (the button pressed)."""
+
+    prefix_id = "answer"
+    decision = forms.ChoiceField(
+        label=_("answer"), choices=(("accept", _("accept")), ("decline", _("decline")))
+    )
+
+    def accepts(self) -> bool:
+        return bool(self.cleaned_data["decision"] == "accept")
 
 
 class ConsentForm(CaseForm):

@@ -1,5 +1,7 @@
-"""Casework reads. Every read of a case is checked (`access`) and written to its access log; lists
-log one access per case shown. Partner staff read referrals only, through their limited view."""
+"""Casework reads. Every read of a case is checked (`access`), written to its access log and
+audited (a case holds personal data); lists log and audit one read per case shown, and the outreach
+lists one per household and person named. Partner staff read referrals only, through their limited
+view."""
 
 from __future__ import annotations
 
@@ -31,17 +33,26 @@ from jisr.casework.models import (
     TransferStatus,
 )
 from jisr.core import access as core_access
+from jisr.core import audit
 from jisr.core.errors import AccessDenied, InvalidInput, NotFound
 from jisr.registry.models import Household, Person
 
 DUE_WITHIN = dt.timedelta(days=7)
 
 
-def _log_many(user: User, cases: Sequence[Case], action: str) -> None:
+def _log_many(user: User, cases: Sequence[Case], action: str, relation: str = "list") -> None:
+    """The cases a list shows: each in its access log, and audited."""
     now = timezone.now()
     CaseAccess.objects.bulk_create(
-        [CaseAccess(case=c, user=user, action=action, relation="list", at=now) for c in cases]
+        [CaseAccess(case=c, user=user, action=action, relation=relation, at=now) for c in cases]
     )
+    audit.read_many(actor=user, action="casework.case_listed", targets=cases)
+
+
+def _outreach_read(user: User, items: Sequence[OutreachItem]) -> None:
+    """The households (and persons) an outreach list names, audited."""
+    targets = [t for item in items for t in (item.household, item.person) if t is not None]
+    audit.read_many(actor=user, action="casework.outreach_listed", targets=targets)
 
 
 def case_list(*, user: User, status: str = "", limit: int = 100, offset: int = 0) -> list[Case]:
@@ -64,7 +75,7 @@ class Caseload:
     cases: list[Case]
     due_followups: list[Case]  # a visit's next follow-up due within a week (or past)
     overdue_reviews: list[Case]  # the approved plan's review date has passed
-    incoming_transfers: list[Any]
+    incoming_transfers: list[Transfer]
     outreach: list[OutreachItem]
 
 
@@ -83,12 +94,9 @@ def caseload(*, user: User) -> Caseload:
         .order_by("opened_at")
     )
     cases: list[Case] = list(mine)
-    _log_many(user, cases, "caseload")
     # annotations of the query above (next follow-up, the approved plan's review date)
     due = [c for c in cases if (d := getattr(c, "next_due", None)) and d <= today + DUE_WITHIN]
     overdue = [c for c in cases if (r := getattr(c, "review", None)) and r < today]
-    from jisr.casework.models import Transfer
-
     incoming = list(
         Transfer.objects.filter(to_user=user, status=TransferStatus.PROPOSED).select_related("case")
     )
@@ -97,6 +105,9 @@ def caseload(*, user: User) -> Caseload:
         .select_related("household", "person")
         .order_by("found_at")
     )
+    _log_many(user, cases, "caseload")
+    _log_many(user, [t.case for t in incoming], "caseload", relation="receiver")
+    _outreach_read(user, outreach)
     return Caseload(cases, due, overdue, incoming, outreach)
 
 
@@ -126,6 +137,7 @@ def case_detail(*, user: User, case_id: int, via: str = "web") -> CaseDetail:
         raise NotFound()
     granted = access.require(user, Action.VIEW, case)
     access.log(user, case, f"view_{via}", granted.relation)
+    audit.read(actor=user, action="casework.case_viewed", target=case)
     notes = [
         {"author": n.author, "written_at": n.written_at, "text": crypto.open_(n.ciphertext)}
         for n in case.notes.select_related("author").order_by("written_at", "pk")
@@ -172,6 +184,7 @@ def referral_inbox(*, user: User, status: str = "") -> list[Referral]:
             for r in page
         ]
     )
+    audit.read_many(actor=user, action="casework.referral_listed", targets=page)
     return page
 
 
@@ -179,6 +192,7 @@ def referral_view(*, user: User, referral_id: int) -> dict[str, Any]:
     """What a partner may know of a referral: the service, the status and the shared fields."""
     referral = access.referral_require(user, referral_id)
     access.log(user, referral.case, "referral_view", "partner")
+    audit.read(actor=user, action="casework.referral_viewed", target=referral)
     return referral_limited(referral)
 
 
@@ -241,6 +255,18 @@ def outreach_list(*, user: User, status: str = "open", kind: str = "") -> QueryS
     if kind:
         items = items.filter(kind=kind)
     return items.order_by("kind", "found_at", "pk")
+
+
+def outreach_page(
+    *, user: User, status: str, kind: str = "", limit: int = 300
+) -> list[OutreachItem]:
+    """`outreach_list` for a page: refused (403) to those who neither assign nor visit; the
+    households and persons shown are audited."""
+    if not (core_access.has_action(user, ASSIGN_CASE) or core_access.has_action(user, CHANGE_CASE)):
+        raise AccessDenied(permission=ASSIGN_CASE)
+    items = list(outreach_list(user=user, status=status, kind=kind)[:limit])
+    _outreach_read(user, items)
+    return items
 
 
 # --- Reads the web pages need ---------------------------------------------------------------------
@@ -313,12 +339,20 @@ def household_cases(*, user: User, household: Household) -> list[Case]:
 class CaseOpening:
     household: Household
     members: list[Person]
-    person: Person | None
+
+    def member(self, rnp_id: str) -> Person | None:
+        """The person concerned: one of the current members, or None for the whole household."""
+        if not rnp_id:
+            return None
+        person = next((p for p in self.members if p.rnp_id == rnp_id), None)
+        if person is None:
+            raise InvalidInput(_("This person is not a member of the household."), field="person")
+        return person
 
 
-def case_opening(*, user: User, rsu_id: str, rnp_id: str = "") -> CaseOpening:
+def case_opening(*, user: User, rsu_id: str) -> CaseOpening:
     """What opening a case for a household needs: the household (in the user's scope, else
-    NotFound), its current members, and the person concerned (one of them) if named."""
+    NotFound) and its current members, whose names the page shows (audited)."""
     from jisr.registry import selectors as registry
     from jisr.registry.services.declarations import memberships_on
 
@@ -331,12 +365,8 @@ def case_opening(*, user: User, rsu_id: str, rnp_id: str = "") -> CaseOpening:
         .select_related("person")
         .order_by("start", "pk")
     ]
-    person = None
-    if rnp_id:
-        person = next((p for p in members if p.rnp_id == rnp_id), None)
-        if person is None:
-            raise InvalidInput(_("This person is not a member of the household."), field="person")
-    return CaseOpening(household, members, person)
+    audit.read(actor=user, action="casework.case_opening_viewed", target=household)
+    return CaseOpening(household, members)
 
 
 def outreach_item_get(*, user: User, item_id: Any) -> OutreachItem:

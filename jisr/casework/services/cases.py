@@ -40,6 +40,7 @@ from jisr.casework.services._common import accredited, acting, event
 from jisr.core import access
 from jisr.core.errors import AccessDenied, InvalidInput, NotFound
 from jisr.programmes import selectors as programme_selectors
+from jisr.registry.choices import HouseholdStatus
 from jisr.registry.models import Household, Person
 
 CLOSURE_OUTCOMES = ("goals_met", "referred_on", "moved", "declined", "deceased", "other")
@@ -69,6 +70,14 @@ def case_open(
         raise AccessDenied(permission=CHANGE_CASE)
     access.require(actor, VIEW_HOUSEHOLD, household)
     accredited(actor)
+    if household.status != HouseholdStatus.ACTIVE:
+        raise InvalidInput(
+            _(
+                "This household is dissolved: open the case for the household the person "
+                "lives in now."
+            ),
+            field="household",
+        )
     if source not in CaseSource.values:
         raise InvalidInput(_("Unknown source: %s") % source, field="source")
     if person is not None and not household.memberships.filter(person=person).exists():

@@ -25,6 +25,7 @@ from jisr.registry.models import Membership
 # a reason to visit.
 SCHOOL_AGES = (6, 15)
 ELDERLY_AGE = 75
+LARGEST_ID = 2**63 - 1  # a BigAutoField's largest value
 
 
 def _years_ago(day: dt.date, years: int) -> dt.date:
@@ -159,9 +160,12 @@ def outreach_assign(*, actor: User, items: Sequence[int], language: str = "") ->
     if not access.has_action(actor, ASSIGN_CASE):
         raise AccessDenied(permission=ASSIGN_CASE)
     scope = access.user_scope(actor)
+    # An id no row can have matches nothing (SQLite would raise on it): refused below, like any
+    # other item not open in the area.
+    possible = [i for i in items if 0 < i <= LARGEST_ID]
     chosen = list(
         OutreachItem.objects.select_for_update()
-        .filter(pk__in=items, status=OutreachStatus.OPEN)
+        .filter(pk__in=possible, status=OutreachStatus.OPEN)
         .filter(scope.q(region_field="region_code", commune_field="commune_code"))
         .order_by("pk")
     )

@@ -1,6 +1,6 @@
 """Casework's template helpers: the cases block of the household page
 (`{% household_cases household %}`) and the words for codes stored on a case (dimensions, levels,
-timeline steps, closure outcomes, shared data)."""
+timeline steps, closure outcomes, shared data, the benefits an assessment recorded)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from jisr.casework import selectors
 from jisr.casework.forms import OUTCOME_LABELS, SHAREABLE_LABELS
 from jisr.casework.models import DIMENSIONS, Level, OutreachKind, ReferralStatus, VisitKind
 from jisr.core import access
+from jisr.programmes.models import EnrolmentReason, EnrolmentStatus, Programme
 from jisr.registry.choices import Sex
 
 register = template.Library()
@@ -52,6 +53,10 @@ LABELS: dict[str, dict[str, Any]] = {
     "outreach": dict(OutreachKind.choices),
     "referral": dict(ReferralStatus.choices),
     "sex": dict(Sex.choices),
+    # the household's benefits as an assessment recorded them (programmes' codes)
+    "programme": dict(Programme.choices),
+    "enrolment": dict(EnrolmentStatus.choices),
+    "enrolment_reason": dict(EnrolmentReason.choices),
 }
 
 

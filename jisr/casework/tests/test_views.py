@@ -27,6 +27,7 @@ from jisr.casework.models import (
 from jisr.casework.services.cases import CLOSURE_OUTCOMES
 from jisr.casework.services.referrals import SHAREABLE
 from jisr.casework.tests.conftest import RATINGS
+from jisr.core.models import AuditEvent, AuditKind
 from jisr.partners.models import ServiceArea
 from jisr.registry.tests.factories import HouseholdFactory, MembershipFactory, PersonFactory
 from jisr.workforce.tests.factories import profile_for
@@ -285,6 +286,40 @@ def test_a_refused_form_says_why_and_changes_nothing(case: Case, people: dict[st
     assert owner.post(f"/cases/{case.pk}/unknown/").status_code == 404
 
 
+def test_a_decision_the_post_does_not_name_decides_nothing(
+    case: Case, people: dict[str, Any]
+) -> None:
+    """Only the button pressed decides: a post without it (or with another value) used to count as
+    sending the plan back, refusing the closure, declining the transfer."""
+    supervisor = client_for(people["sup_team"])
+    plan = services.plan_submit(actor=people["owner"], case=case, goals=["g"], actions=[],
+                                review_date=TODAY() + dt.timedelta(days=30))  # fmt: skip
+    for decision in ({}, {"decision": "maybe"}):
+        supervisor.post(
+            f"/cases/{case.pk}/plan-decision/", {"plan": plan.pk, "note": "n", **decision}
+        )
+        plan.refresh_from_db()
+        assert plan.status == "submitted", decision
+    html = supervisor.get(f"/cases/{case.pk}/").content.decode()
+    assert "decision: This field is required." in html  # the refused posts say why
+    assert "decision: Select a valid choice." in html
+
+    services.closure_request(actor=people["owner"], case=case, outcome="other", note="moving")
+    supervisor.post(f"/cases/{case.pk}/closure-decision/", {"note": "stay"})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSING
+
+    transfer = Transfer.objects.get(case=case)
+    receiver = client_for(people["receiver"])
+    assert (
+        receiver.post(f"/cases/{case.pk}/transfer-answer/", {"transfer": transfer.pk}).status_code
+        == 302
+    )
+    transfer.refresh_from_db()
+    assert transfer.status == "proposed"
+    assert 'id="transfer-offer"' in receiver.get(f"/cases/{case.pk}/").content.decode()
+
+
 def test_a_supervisor_alone_may_override_a_missing_consent(
     family: dict[str, Any], people: dict[str, Any], partner: dict[str, Any]
 ) -> None:
@@ -367,6 +402,36 @@ def test_outreach_dismissed_with_a_reason(people: dict[str, Any], family: dict[s
     )
 
 
+def test_no_case_is_opened_for_a_dissolved_household(
+    people: dict[str, Any], family: dict[str, Any]
+) -> None:
+    """The household page offers no case for it; the page behind the offer refused none either."""
+    household = family["household"]
+    household.status = "dissolved"
+    household.save(update_fields=["status"])
+    owner = client_for(people["owner"])
+    data = {"household": household.rsu_id, "source": "self", "summary": "Alone now"}
+    html = owner.post("/cases/open/", data).content.decode()
+    assert "This household is dissolved" in html
+    assert not Case.objects.filter(household=household).exists()
+
+
+def test_assigning_an_item_no_row_can_have_is_refused_not_a_500(
+    people: dict[str, Any], family: dict[str, Any]
+) -> None:
+    item = OutreachItem.objects.create(
+        kind="elderly_alone", household=family["household"], region_code="06",
+        commune_code=family["household"].commune_id, status="open", found_at=timezone.now(),
+    )  # fmt: skip
+    territory = client_for(people["sup_territory"])
+    posted = territory.post("/cases/outreach/assign/", {"items": [item.pk, "9" * 20]})
+    assert posted.status_code == 302  # SQLite raised OverflowError on the id: a 500
+    html = territory.get("/cases/outreach/").content.decode()
+    assert "Some items are not open or not in your area; nothing was assigned." in html
+    item.refresh_from_db()
+    assert item.status == "open"
+
+
 def test_the_household_page_offers_a_case_to_those_who_may_open_one(
     case: Case, people: dict[str, Any]
 ) -> None:
@@ -390,6 +455,81 @@ def test_the_team_page_counts_and_lists_what_waits(case: Case, people: dict[str,
     html = client_for(people["sup_team"]).get("/cases/team/").content.decode()
     assert 'data-worker="owner"' in html
     assert case.reference in html.split('id="awaiting"')[1]
+
+
+def reads(user: Any, action: str, since: int = 0) -> set[tuple[str, str]]:
+    """(target type, id) of the personal-data reads audited for `user` under `action` (after the
+    event `since`)."""
+    events = AuditEvent.objects.filter(
+        actor_id=user.pk, kind=AuditKind.READ, action=action, pk__gt=since
+    )
+    return set(events.values_list("target_type", "target_id"))
+
+
+def last_event() -> int:
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def test_reading_a_case_is_logged_and_audited_lists_too(case: Case, people: dict[str, Any]) -> None:
+    target = ("casework.case", str(case.pk))
+    for name in ("owner", "auditor_in"):
+        client_for(people[name]).get(f"/cases/{case.pk}/")
+        assert reads(people[name], "casework.case_viewed") == {target}, name
+    client_for(people["owner"]).get("/cases/all/")
+    assert reads(people["owner"], "casework.case_listed") == {target}
+    # whoever may not see the case reads nothing of it, and nothing is recorded for them
+    client_for(people["colleague"]).get(f"/cases/{case.pk}/")
+    assert not AuditEvent.objects.filter(actor_id=people["colleague"].pk, kind=AuditKind.READ)
+
+
+def test_the_caseload_logs_the_cases_offered_to_the_worker(
+    case: Case, people: dict[str, Any]
+) -> None:
+    receiver = people["receiver"]
+    html = client_for(receiver).get("/cases/").content.decode()
+    assert case.reference in html  # the incoming transfer shows the case
+    assert CaseAccess.objects.filter(
+        case=case, user=receiver, action="caseload", relation="receiver"
+    ).exists()
+    assert reads(receiver, "casework.case_listed") == {("casework.case", str(case.pk))}
+
+
+def test_the_partner_reads_of_a_referral_are_audited(case: Case, people: dict[str, Any]) -> None:
+    referral = Referral.objects.get(case=case)
+    partner = client_for(people["partner_in"])
+    partner.get("/cases/referrals/")
+    partner.get(f"/cases/referrals/{referral.pk}/")
+    target = {("casework.referral", str(referral.pk))}
+    assert reads(people["partner_in"], "casework.referral_listed") == target
+    assert reads(people["partner_in"], "casework.referral_viewed") == target
+
+
+def test_the_names_on_the_outreach_lists_and_the_opening_page_are_audited(
+    people: dict[str, Any], family: dict[str, Any]
+) -> None:
+    household, son = family["household"], family["son"]
+    OutreachItem.objects.create(
+        kind="disabled_child", household=household, person=son, region_code="06",
+        commune_code=household.commune_id, status="assigned", assigned_to=people["owner"],
+        found_at=timezone.now(),
+    )  # fmt: skip
+    named = {("registry.household", str(household.pk)), ("registry.person", str(son.pk))}
+    owner = client_for(people["owner"])
+    for url in ("/cases/", "/cases/outreach/"):
+        since = last_event()
+        assert "data-outreach" in owner.get(url).content.decode(), url
+        assert reads(people["owner"], "casework.outreach_listed", since) == named, url
+    territory = client_for(people["sup_territory"])
+    assert "data-outreach" in territory.get("/cases/outreach/?status=assigned").content.decode()
+    assert reads(people["sup_territory"], "casework.outreach_listed") == named
+    # the opening page lists the household's members by name
+    assert (
+        son.first_name_ar
+        in owner.get(f"/cases/open/?household={household.rsu_id}").content.decode()
+    )
+    assert reads(people["owner"], "casework.case_opening_viewed") == {
+        ("registry.household", str(household.pk))
+    }
 
 
 def test_the_labels_cover_every_code() -> None:
