@@ -60,6 +60,7 @@ def make_user(db: Any, regions: None) -> Callable[..., Any]:
         regions: Iterable[str] = (),
         communes: Iterable[str] = (),
         password: str = DEFAULT_TEST_PASSWORD,
+        language: str = "",
     ) -> Any:
         return services.user_create(
             username=username or f"user{next(counter)}",
@@ -68,6 +69,7 @@ def make_user(db: Any, regions: None) -> Callable[..., Any]:
             national=national,
             regions=regions,
             communes=communes,
+            language=language,
         )
 
     return make
