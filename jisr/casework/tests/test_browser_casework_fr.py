@@ -212,6 +212,7 @@ def test_transfer_rejected_referral_withdrawn_consent_and_visit_in_french(
     partner.locator("#reject-referral").click()
     assert "Orientation rejetée." in success(partner)
     assert partner.locator("#referral-status").get_attribute("data-status") == "rejected"
+    assert partner.locator("#referral-status").inner_text() == "rejetée"  # une orientation
     assert "Plus de place avant la rentrée" in in_french(partner)
     referral = Referral.objects.get(pk=referred["referral"].pk)
     assert referral.status == ReferralStatus.REJECTED
