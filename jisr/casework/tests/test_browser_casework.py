@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from jisr.casework.models import DIMENSIONS, Case
-from jisr.conftest import SCREENSHOTS
+from jisr.conftest import SCREENSHOTS, in_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARABIC = range(0x0600, 0x0700)
@@ -25,6 +25,8 @@ def arabic(text: str) -> bool:
 
 
 def shot(tab: Any, name: str) -> None:
+    """A screenshot of a page, once sure that it is all Arabic and right to left."""
+    in_language(tab, "ar")
     SCREENSHOTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / f"casework-{name}-ar.png"), full_page=True)
 

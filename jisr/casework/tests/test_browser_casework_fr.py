@@ -8,12 +8,9 @@ visit, then proposes the case to a colleague, who owns it only once he accepts. 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import polib
 import pytest
 from django.utils import timezone
 
@@ -31,12 +28,11 @@ from jisr.casework.models import (
     TransferStatus,
     Visit,
 )
-from jisr.conftest import SCREENSHOTS
+from jisr.conftest import SCREENSHOTS, in_language
 from jisr.registry.tests.factories import HouseholdFactory, MembershipFactory, PersonFactory
 from jisr.workforce.tests.factories import profile_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 RATINGS = {
     name: {"level": level, "note": ""}
     for name, level in (
@@ -50,33 +46,8 @@ RATINGS = {
 }
 
 
-def english_messages() -> list[str]:
-    """The catalogue's English phrases that French replaces (several words, no placeholder): one
-    of them on a French page is a string left untranslated."""
-    return sorted(
-        {
-            entry.msgid
-            for entry in polib.pofile(str(CATALOGUE))
-            if not entry.obsolete
-            and " " in entry.msgid
-            and entry.msgstr
-            and entry.msgstr != entry.msgid
-            and "%" not in entry.msgid
-        }
-    )
-
-
-ENGLISH = english_messages()
-
-
 def in_french(tab: Any) -> str:
-    """The page's visible text, once sure that the page is French, left to right, and shows none
-    of the English messages (in its text, hidden parts and attributes alike)."""
-    root = tab.locator("html")
-    assert (root.get_attribute("lang"), root.get_attribute("dir")) == ("fr", "ltr")
-    source = html.unescape(tab.content())
-    assert [message for message in ENGLISH if message in source] == []
-    return str(tab.locator("main").inner_text())
+    return in_language(tab, "fr")
 
 
 def shot(tab: Any, name: str) -> None:
