@@ -127,6 +127,24 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def signed_in(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """A tab signed in as `username`, in its own browser context (its own cookies). The browser's
+    locale does not choose the pages' language (the user's preference or the switch does)."""
+    contexts = []
+
+    def open_tab(username: str, locale: str = "ar-MA") -> Any:
+        context = browser.new_context(locale=locale)
+        contexts.append(context)
+        tab = context.new_page()
+        browser_login(tab, live_server.url, username)
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
 def browser_login(page: Any, base_url: str, username: str) -> None:
     """Sign in through the real login form."""
     page.goto(f"{base_url}/accounts/login/")

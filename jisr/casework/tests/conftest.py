@@ -2,12 +2,12 @@
 its owner and other workers, supervisors (of the team, of the territory, of elsewhere), auditors,
 partner staff (of the organisation a referral went to, and of another), and the roles that never
 see cases. For the browser journeys: a team, an association's day centre and a household with a
-severely disabled child, and tabs signed in as each of them."""
+severely disabled child."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from jisr.accounts.roles import Role
 from jisr.casework import services
-from jisr.conftest import browser_login
 from jisr.partners.models import Organization, OrganizationMember, Service, ServiceArea
 from jisr.registry.tests.conftest import family
 from jisr.registry.tests.factories import HouseholdFactory, MembershipFactory, PersonFactory
@@ -117,24 +116,6 @@ def case(family: dict[str, Any], people: dict[str, Any], partner: dict[str, Any]
 
 
 # --- Browser journeys ----------------------------------------------------------------------------
-@pytest.fixture
-def signed_in(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
-    """A tab signed in as `username`, in its own browser context (its own cookies). The browser's
-    locale does not choose the pages' language (the user's preference or the switch does)."""
-    contexts = []
-
-    def open_tab(username: str, locale: str = "ar-MA") -> Any:
-        context = browser.new_context(locale=locale)
-        contexts.append(context)
-        tab = context.new_page()
-        browser_login(tab, live_server.url, username)
-        return tab
-
-    yield open_tab
-    for context in contexts:
-        context.close()
-
-
 @pytest.fixture
 def journey(make_user: Callable[..., Any]) -> dict[str, Any]:
     """Casablanca-Settat: a supervisor and her accredited social worker, an association with a
