@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import html
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -60,6 +62,7 @@ def make_user(db: Any, regions: None) -> Callable[..., Any]:
         regions: Iterable[str] = (),
         communes: Iterable[str] = (),
         password: str = DEFAULT_TEST_PASSWORD,
+        language: str = "",
     ) -> Any:
         return services.user_create(
             username=username or f"user{next(counter)}",
@@ -68,6 +71,7 @@ def make_user(db: Any, regions: None) -> Callable[..., Any]:
             national=national,
             regions=regions,
             communes=communes,
+            language=language,
         )
 
     return make
@@ -95,6 +99,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-results"
+LOCALE = Path(__file__).resolve().parent / "locale"
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +127,24 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def signed_in(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """A tab signed in as `username`, in its own browser context (its own cookies). The browser's
+    locale does not choose the pages' language (the user's preference or the switch does)."""
+    contexts = []
+
+    def open_tab(username: str, locale: str = "ar-MA") -> Any:
+        context = browser.new_context(locale=locale)
+        contexts.append(context)
+        tab = context.new_page()
+        browser_login(tab, live_server.url, username)
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
 def browser_login(page: Any, base_url: str, username: str) -> None:
     """Sign in through the real login form."""
     page.goto(f"{base_url}/accounts/login/")
@@ -129,3 +152,37 @@ def browser_login(page: Any, base_url: str, username: str) -> None:
     page.fill("#id_password", DEFAULT_TEST_PASSWORD)
     page.locator("form button[type=submit].btn-primary").click()
     page.wait_for_url(f"{base_url}/")
+
+
+@functools.cache
+def english_messages(language: str) -> tuple[str, ...]:
+    """The catalogue's English phrases that `language` replaces (several words, no placeholder):
+    one of them on a page in that language is a string left untranslated."""
+    import polib
+
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    return tuple(
+        sorted(
+            {
+                entry.msgid
+                for entry in catalogue
+                if not entry.obsolete
+                and " " in entry.msgid
+                and entry.msgstr
+                and entry.msgstr != entry.msgid
+                and "%" not in entry.msgid
+            }
+        )
+    )
+
+
+def in_language(page: Any, language: str) -> str:
+    """The page's main text, once sure that the page is in `language` (its lang and direction)
+    and shows none of the catalogue's English messages (in its text, hidden parts and
+    attributes alike)."""
+    root = page.locator("html")
+    direction = "rtl" if language == "ar" else "ltr"
+    assert (root.get_attribute("lang"), root.get_attribute("dir")) == (language, direction)
+    source = html.unescape(page.content())
+    assert [message for message in english_messages(language) if message in source] == []
+    return str(page.locator("main").inner_text())

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseStatus(models.TextChoices):
@@ -214,11 +215,13 @@ class Consent(models.Model):
 
 
 class ReferralStatus(models.TextChoices):
-    PENDING = "pending", _("pending")
-    ACCEPTED = "accepted", _("accepted")
-    REJECTED = "rejected", _("rejected")
-    DONE = "done", _("done")
-    REVOKED = "revoked", _("revoked")
+    # In their own context: a referral (une orientation, إحالة) is feminine, a transfer or a job
+    # is not, and French and Arabic agree the adjective with it.
+    PENDING = "pending", pgettext_lazy("referral", "pending")
+    ACCEPTED = "accepted", pgettext_lazy("referral", "accepted")
+    REJECTED = "rejected", pgettext_lazy("referral", "rejected")
+    DONE = "done", pgettext_lazy("referral", "done")
+    REVOKED = "revoked", pgettext_lazy("referral", "revoked")
 
 
 class Referral(models.Model):

@@ -30,13 +30,16 @@ from jisr.partners.models import (
     AgreementStatus,
     Indicator,
     IndicatorMeasure,
+    Language,
     Organization,
     OutputReport,
     OutputReportLine,
     ReportDue,
     ReportStatus,
+    Schedule,
     Service,
     ServiceArea,
+    ServiceAtLocation,
     ServiceStatus,
     Tranche,
 )
@@ -171,6 +174,28 @@ def organization_services(*, user: Actor, organization: Organization) -> QuerySe
         Prefetch("service_areas", ServiceArea.objects.select_related("commune", "region")),
         "languages",
     ).order_by("name", "id")
+
+
+def service_detail(*, user: Actor, service_id: uuid.UUID) -> Service:
+    """A service with what its page shows: organisation, areas, places, languages, schedules."""
+    _require_directory(user)
+    service = (
+        Service.objects.select_related("organization", "organization__region")
+        .prefetch_related(
+            Prefetch("service_areas", ServiceArea.objects.select_related("commune", "region")),
+            Prefetch("languages", Language.objects.order_by("code")),
+            Prefetch("schedules", Schedule.objects.order_by("opens_at", "pk")),
+            Prefetch(
+                "service_at_locations",
+                ServiceAtLocation.objects.select_related("location", "location__commune"),
+            ),
+        )
+        .filter(pk=service_id)
+        .first()
+    )
+    if service is None:
+        raise NotFound(service=str(service_id))
+    return service
 
 
 def directory_hsds(*, user: Actor) -> list[dict[str, Any]]:

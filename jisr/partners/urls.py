@@ -5,6 +5,8 @@ from jisr.partners import views
 app_name = "partners"
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("hsds.json", views.directory_export, name="directory_export"),
+    path("services/<uuid:service_id>/", views.service, name="service"),
     path("organizations/<uuid:organization_id>/", views.organization, name="organization"),
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/<int:agreement_id>/", views.agreement, name="agreement"),

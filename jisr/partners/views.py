@@ -1,7 +1,7 @@
-"""The partners' pages: the service directory (search by commune, words, age), an organisation
-with its services and agreements, an agreement with its tranches and overdue reports (and the
-managers' steps), and the partner staff's output report form. Thin: selectors read, services
-decide."""
+"""The partners' pages: the service directory (search by commune, words, age) and its HSDS JSON
+download, an organisation with its services and agreements, a service, an agreement with its
+tranches and overdue reports (and the managers' steps), and the partner staff's output report
+form. Thin: selectors read, services decide."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,10 @@ from jisr.geo.selectors import commune_list
 from jisr.partners import _access, selectors, services
 from jisr.partners.forms import DirectorySearchForm, PayForm, ReportForm
 from jisr.partners.models import AgreementStatus, ReportStatus, TrancheStatus
+from jisr.workforce.models import Language
+
+# HSDS schedules name days as iCalendar does (BYDAY): MO…SU, Django's weekdays 0…6.
+ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 @login_required
@@ -50,6 +55,42 @@ def directory(request: HttpRequest) -> HttpResponse:
         "organizations": selectors.organization_list(user=request.user)[:200],
     }
     return render(request, "partners/directory.html", context)
+
+
+@login_required
+def directory_export(request: HttpRequest) -> JsonResponse:
+    """The whole directory as an HSDS 3.0 JSON file (what the API's `/partners/hsds` answers)."""
+    documents = selectors.directory_hsds(user=request.user)
+    response = JsonResponse(
+        documents, safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    name = f"jisr-directory-hsds-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _days(byday: str) -> str:
+    """An HSDS schedule's days ("MO,TU,WE") in the page's language ("lun., mar., mer.")."""
+    codes = [code.strip().upper() for code in byday.split(",") if code.strip()]
+    return ", ".join(
+        str(WEEKDAYS_ABBR[ICAL_DAYS.index(code)]) if code in ICAL_DAYS else code for code in codes
+    )
+
+
+@login_required
+def service(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    found = selectors.service_detail(user=request.user, service_id=service_id)
+    languages = dict(Language.choices)
+    context = {
+        "service": found,
+        # Not "languages": the base template's language switch uses that name.
+        "spoken": [
+            language.name or languages.get(language.code, language.code)
+            for language in found.languages.all()
+        ],
+        "schedules": [(schedule, _days(schedule.byday)) for schedule in found.schedules.all()],
+    }
+    return render(request, "partners/service.html", context)
 
 
 @login_required

@@ -12,7 +12,13 @@ from jisr.registry.services import PersonInput
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker. Its value is always ISO 8601, whatever the page's language:
+    Django's French format (30/11/2026) is one the picker cannot read, and it showed empty."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class StyledForm(forms.Form):

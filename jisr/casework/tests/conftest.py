@@ -1,7 +1,8 @@
 """A household of Casablanca-Settat with a case, and everyone who may or may not reach it:
 its owner and other workers, supervisors (of the team, of the territory, of elsewhere), auditors,
 partner staff (of the organisation a referral went to, and of another), and the roles that never
-see cases."""
+see cases. For the browser journeys: a team, an association's day centre and a household with a
+severely disabled child."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from django.utils import timezone
 
 from jisr.accounts.roles import Role
 from jisr.casework import services
-from jisr.partners.models import Organization, OrganizationMember, Service
+from jisr.partners.models import Organization, OrganizationMember, Service, ServiceArea
 from jisr.registry.tests.conftest import family
+from jisr.registry.tests.factories import HouseholdFactory, MembershipFactory, PersonFactory
 from jisr.workforce.tests.factories import profile_for
 
 __all__ = ["family"]
@@ -111,3 +113,52 @@ def case(family: dict[str, Any], people: dict[str, Any], partner: dict[str, Any]
     services.transfer_propose(actor=owner, case=case, to_user=people["receiver"], reason="move")
     case.refresh_from_db()
     return case
+
+
+# --- Browser journeys ----------------------------------------------------------------------------
+@pytest.fixture
+def journey(make_user: Callable[..., Any]) -> dict[str, Any]:
+    """Casablanca-Settat: a supervisor and her accredited social worker, an association with a
+    day centre (and its staff member), a household with a severely disabled eight-year-old."""
+    nadia = make_user(Role.SUPERVISOR, username="nadia", regions=["06"])
+    khadija = make_user(Role.SOCIAL_WORKER, username="khadija", regions=["06"])
+    omar = make_user(Role.PARTNER_STAFF, username="omar")
+    profile_for(nadia, region="06")
+    profile_for(khadija, region="06", supervisor=nadia)
+    association = Organization.objects.create(
+        kind="association",
+        name_fr="Association Nour",
+        name_ar="جمعية نور",
+        region_id="06",
+    )
+    service = Service.objects.create(
+        organization=association,
+        name="Centre d'accueil de jour",
+        name_ar="مركز الاستقبال النهاري",
+        status="active",
+    )
+    ServiceArea.objects.create(service=service, region_id="06")
+    OrganizationMember.objects.create(user=omar, organization=association)
+    home = HouseholdFactory(region_code="06")
+    today = timezone.localdate()
+    child = PersonFactory(
+        first_name_ar="سلمى",
+        first_name_lat="Salma",
+        sex="F",
+        cnie=None,
+        birth_date=today.replace(year=today.year - 8),
+        disability=True,
+        disability_severity="severe",
+    )
+    start = dt.date(2020, 1, 1)
+    MembershipFactory(household=home, person=PersonFactory(), relationship="head", start=start)
+    MembershipFactory(household=home, person=child, relationship="child", start=start)
+    return {
+        "household": home,
+        "child": child,
+        "service": service,
+        "association": association,
+        "supervisor": nadia,
+        "worker": khadija,
+        "partner_staff": omar,
+    }

@@ -7,18 +7,14 @@ complete the referral; the worker asks to close; the supervisor closes the case.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from jisr.accounts.roles import Role
 from jisr.casework.models import DIMENSIONS, Case
-from jisr.conftest import SCREENSHOTS, browser_login
-from jisr.partners.models import Organization, OrganizationMember, Service, ServiceArea
-from jisr.registry.tests.factories import HouseholdFactory, MembershipFactory, PersonFactory
-from jisr.workforce.tests.factories import profile_for
+from jisr.conftest import SCREENSHOTS, in_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARABIC = range(0x0600, 0x0700)
@@ -28,64 +24,9 @@ def arabic(text: str) -> bool:
     return any(ord(char) in ARABIC for char in text)
 
 
-@pytest.fixture
-def signed_in(browser: Any, live_server: Any) -> Iterator[Callable[[str], Any]]:
-    """A tab signed in as `username`, in its own browser context (its own cookies)."""
-    contexts = []
-
-    def open_tab(username: str) -> Any:
-        context = browser.new_context(locale="ar-MA")
-        contexts.append(context)
-        tab = context.new_page()
-        browser_login(tab, live_server.url, username)
-        return tab
-
-    yield open_tab
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def setting(make_user: Callable[..., Any]) -> dict[str, Any]:
-    """Casablanca-Settat: a supervisor and her accredited social worker, an association with a
-    day centre (and its staff member), a household with a severely disabled eight-year-old."""
-    nadia = make_user(Role.SUPERVISOR, username="nadia", regions=["06"])
-    khadija = make_user(Role.SOCIAL_WORKER, username="khadija", regions=["06"])
-    omar = make_user(Role.PARTNER_STAFF, username="omar")
-    profile_for(nadia, region="06")
-    profile_for(khadija, region="06", supervisor=nadia)
-    association = Organization.objects.create(
-        kind="association",
-        name_fr="Association Nour",
-        name_ar="جمعية نور",
-        region_id="06",
-    )
-    service = Service.objects.create(
-        organization=association,
-        name="Centre d'accueil de jour",
-        name_ar="مركز الاستقبال النهاري",
-        status="active",
-    )
-    ServiceArea.objects.create(service=service, region_id="06")
-    OrganizationMember.objects.create(user=omar, organization=association)
-    home = HouseholdFactory(region_code="06")
-    today = timezone.localdate()
-    child = PersonFactory(
-        first_name_ar="سلمى",
-        first_name_lat="Salma",
-        sex="F",
-        cnie=None,
-        birth_date=today.replace(year=today.year - 8),
-        disability=True,
-        disability_severity="severe",
-    )
-    start = dt.date(2020, 1, 1)
-    MembershipFactory(household=home, person=PersonFactory(), relationship="head", start=start)
-    MembershipFactory(household=home, person=child, relationship="child", start=start)
-    return {"household": home, "child": child, "service": service, "association": association}
-
-
 def shot(tab: Any, name: str) -> None:
+    """A screenshot of a page, once sure that it is all Arabic and right to left."""
+    in_language(tab, "ar")
     SCREENSHOTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / f"casework-{name}-ar.png"), full_page=True)
 
@@ -95,7 +36,7 @@ def status(tab: Any) -> str:
 
 
 def test_a_case_from_outreach_to_closure_in_arabic(
-    signed_in: Callable[[str], Any], live_server: Any, setting: dict[str, Any]
+    signed_in: Callable[..., Any], live_server: Any, journey: dict[str, Any]
 ) -> None:
     base = live_server.url
     # The supervisor finds the households to visit and gives them to her team.
@@ -119,7 +60,7 @@ def test_a_case_from_outreach_to_closure_in_arabic(
     shot(worker, "caseload")
     item.locator(".open-case-form button").click()
     worker.wait_for_url(f"{base}/cases/*/")
-    case = Case.objects.get(household=setting["household"])
+    case = Case.objects.get(household=journey["household"])
     assert status(worker) == "intake"
     assert worker.locator("html").get_attribute("lang") == "ar"
     assert worker.locator("#case-person").inner_text().startswith("سلمى")
@@ -142,7 +83,7 @@ def test_a_case_from_outreach_to_closure_in_arabic(
     # Care plan, with the association's day centre as an action.
     worker.fill("#plan-goals", "الالتحاق بمركز الاستقبال النهاري\nمتابعة ترويض أسبوعية")
     worker.fill("#plan-action_0", "التوجيه إلى جمعية نور")
-    worker.select_option("#plan-service_0", str(setting["service"].pk))
+    worker.select_option("#plan-service_0", str(journey["service"].pk))
     worker.fill("#plan-review_date", (timezone.localdate() + dt.timedelta(days=90)).isoformat())
     worker.locator("#plan-form button").click()
     assert worker.locator("#plans [data-plan]").first.get_attribute("data-status") == "submitted"
@@ -162,10 +103,10 @@ def test_a_case_from_outreach_to_closure_in_arabic(
     worker.fill("#consent-purpose", "التوجيه إلى مركز الاستقبال النهاري")
     for field in ("first_name", "age", "needs", "contact"):
         worker.check(f'#consent-form input[name="shared"][value="{field}"]')
-    worker.select_option("#consent-recipients", str(setting["association"].pk))
+    worker.select_option("#consent-recipients", str(journey["association"].pk))
     worker.locator("#consent-form button").click()
     assert worker.locator("#consents [data-consent]").count() == 1
-    worker.select_option("#refer-service", str(setting["service"].pk))
+    worker.select_option("#refer-service", str(journey["service"].pk))
     worker.fill("#refer-reason", "إعاقة حركية شديدة، تحتاج استقبالا نهاريا")
     worker.locator("#referral-form button").click()
     assert worker.locator("#referrals [data-referral]").get_attribute("data-status") == "pending"
@@ -175,7 +116,7 @@ def test_a_case_from_outreach_to_closure_in_arabic(
     partner.locator('a.nav-link[href="/cases/referrals/"]').click()
     partner.locator("#referral-inbox a").first.click()
     assert "سلمى" in partner.locator("#shared-first-name").inner_text()
-    assert setting["household"].rsu_id not in partner.content()
+    assert journey["household"].rsu_id not in partner.content()
     partner.locator("#accept-referral").click()
     assert partner.locator("#referral-status").get_attribute("data-status") == "accepted"
     partner.fill("#outcome", "سُجّلت سلمى في المركز ابتداء من الاثنين")

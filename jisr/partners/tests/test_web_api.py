@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import html
+import json
 from typing import Any
 
 import pytest
@@ -61,6 +63,47 @@ def test_organisation_page_shows_agreements_only_to_those_who_may_see_them(
     assert "جمعية نور" in page
     assert demo.AGREEMENT_REFERENCE not in page
     assert demo.AGREEMENT_REFERENCE in logged_in(manager).get(url).content.decode()
+
+
+def test_service_page_shows_what_a_worker_needs_to_refer(
+    directory: dict[str, Any], worker: Any, make_user: Any
+) -> None:
+    service_id = demo._id("nour", "day-centre")
+    client = logged_in(worker)
+    listing = client.get("/partners/?q=accueil+enfants").content.decode()
+    assert f'href="/partners/services/{service_id}/"' in listing
+    page = html.unescape(client.get(f"/partners/services/{service_id}/").content.decode())
+    assert "Centre d'accueil de jour pour enfants en situation de handicap" in page
+    assert "مركز الاستقبال النهاري للأطفال في وضعية إعاقة" in page
+    assert f'href="/partners/organizations/{directory["nour"].pk}/"' in page
+    assert "Enfants de 3 à 18 ans en situation de handicap." in page
+    assert 'data-places-left="4"' in page
+    assert "Commune A, Commune B" in page
+    assert "Arabic, Moroccan Arabic (Darija), French" in page
+    assert "Mon, Tue, Wed, Thu, Fri" in page
+    assert "08:30–16:30" in page
+    assert "Gratuit." in page
+    missing = client.get("/partners/services/00000000-0000-4000-8000-000000000000/")
+    assert missing.status_code == 404
+    payer = make_user(Role.PAYMENT_OFFICER, national=True)
+    assert logged_in(payer).get(f"/partners/services/{service_id}/").status_code == 403
+
+
+def test_directory_downloads_as_hsds_json(
+    directory: dict[str, Any], worker: Any, make_user: Any
+) -> None:
+    client = logged_in(worker)
+    assert 'href="/partners/hsds.json"' in client.get("/partners/").content.decode()
+    response = client.get("/partners/hsds.json")
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].startswith('attachment; filename="jisr-directory-hsds-')
+    documents = json.loads(response.content)
+    assert documents == selectors.directory_hsds(user=None)
+    nour = next(o for o in documents if o["id"] == str(directory["nour"].pk))
+    assert nour["alternate_name"] == "جمعية نور لإدماج الأطفال في وضعية إعاقة"
+    assert "جمعية نور" in response.content.decode()  # UTF-8, not \u escapes
+    payer = make_user(Role.PAYMENT_OFFICER, national=True)
+    assert logged_in(payer).get("/partners/hsds.json").status_code == 403
 
 
 def test_agreement_page_flags_overdue_reports(
@@ -303,6 +346,7 @@ def test_pages_in_arabic_and_french(
     for user, url in (
         (manager, "/partners/?commune=06.01.001"),
         (manager, f"/partners/organizations/{directory['nour'].pk}/"),
+        (manager, f"/partners/services/{demo._id('nour', 'therapy')}/"),
         (manager, "/partners/agreements/"),
         (manager, f"/partners/agreements/{agreement.pk}/"),
         (staff, "/partners/reports/"),
@@ -313,3 +357,5 @@ def test_pages_in_arabic_and_french(
         assert f'lang="{language}"' in response.content.decode()
     arabic = logged_in(manager, "ar").get(f"/partners/organizations/{directory['nour'].pk}/")
     assert "مركز الاستقبال النهاري للأطفال في وضعية إعاقة" in arabic.content.decode()
+    french = logged_in(manager, "fr").get(f"/partners/organizations/{directory['nour'].pk}/")
+    assert '<h2 class="h5">Services</h2>' in french.content.decode()  # not the household's

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from jisr.accounts.roles import Role
-from jisr.conftest import DEFAULT_TEST_PASSWORD, SCREENSHOTS
+from jisr.conftest import DEFAULT_TEST_PASSWORD, SCREENSHOTS, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,3 +58,28 @@ def test_wrong_password_shows_a_translated_error(
     error = page.locator("#login-error")
     assert error.is_visible()
     assert any("\u0600" <= char <= "\u06ff" for char in error.inner_text())  # Arabic script
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "en"])
+def test_the_longest_menu_keeps_the_language_switch_and_logout_on_the_bar(
+    browser: Any, live_server: Any, make_user: Callable[..., Any], language: str
+) -> None:
+    """A supervisor's menu is the longest; in French its items are long enough that they pushed
+    the language switch and the logout button past the bar's right edge (white on the page's
+    white), and the page scrolled sideways."""
+    make_user(Role.SUPERVISOR, username="nadia", regions=["06"], language=language)
+    context = browser.new_context(locale="fr-MA", viewport={"width": 1280, "height": 720})
+    tab = context.new_page()
+    browser_login(tab, live_server.url, "nadia")
+    assert tab.locator("html").get_attribute("lang") == language
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    bar = tab.locator("nav.navbar").bounding_box()
+    for control in ("#language-switch", "#current-user", "form[action$='/logout/'] button"):
+        box = tab.locator(control).bounding_box()
+        assert box is not None
+        assert bar["x"] <= box["x"]
+        assert box["x"] + box["width"] <= bar["x"] + bar["width"]
+        assert bar["y"] <= box["y"]
+        assert box["y"] + box["height"] <= bar["y"] + bar["height"]
+    tab.screenshot(path=str(SCREENSHOTS / f"menu-supervisor-{language}.png"))
+    context.close()

@@ -24,7 +24,13 @@ def test_catalogue_is_complete_and_compiled(language: str) -> None:
     stale = [
         entry.msgid
         for entry in active
-        if not entry.msgid_plural and compiled.gettext(entry.msgid) != entry.msgstr
+        if not entry.msgid_plural
+        and (
+            compiled.pgettext(entry.msgctxt, entry.msgid)
+            if entry.msgctxt
+            else compiled.gettext(entry.msgid)
+        )
+        != entry.msgstr
     ]
     assert stale == [], f"django.mo is older than django.po in {language}: run compilemessages"
 
