@@ -11,13 +11,16 @@ Relationships, from the closest:
 
 | role            | owner             | receiver      | team / territory            | partner      |
 |-----------------|-------------------|---------------|-----------------------------|--------------|
-| social worker   | view, work        | view, accept  | —                           | —            |
-| supervisor      | view, work        | view, accept  | view, approve, assign,      | —            |
-|                 |                   |               | override consent            |              |
-| auditor         | —                 | —             | view (territory; logged)    | —            |
+| social worker   | view, notes, work | view, accept  | —                           | —            |
+| supervisor      | view, notes, work | view, accept  | view, notes, approve,       | —            |
+|                 |                   |               | assign, override consent    |              |
+| auditor         | —                 | —             | view, notes (territory;     | —            |
+|                 |                   |               | logged)                     |              |
 | partner staff   | —                 | —             | —                           | referral     |
 | others          | —                 | —             | —                           | —            |
 
+"notes" = read the confidential notes decrypted: not the receiver of a proposed transfer, who
+reads the case to decide but its notes only once the case is theirs.
 "work" = assess, plan, consent, notes, visits, propose a transfer, request closure, refer (the
 last three, and opening a case, need a current accreditation: `workforce`). Programme managers,
 payment officers and administrators see no case content.
@@ -48,6 +51,7 @@ from jisr.core.errors import AccessDenied, NotFound
 
 class Action(StrEnum):
     VIEW = "view"
+    READ_NOTES = "read_notes"
     WORK = "work"  # assess, plan, consent, notes, visits, refer, transfer, request closure
     ACCEPT_TRANSFER = "accept_transfer"
     APPROVE = "approve"  # care plans and closures
@@ -66,6 +70,7 @@ class Relation(StrEnum):
 # (permission the role must hold, relations that open the action)
 RULES: dict[Action, tuple[str, frozenset[Relation]]] = {
     Action.VIEW: (VIEW_CASE, frozenset(Relation) - {Relation.NONE}),
+    Action.READ_NOTES: (VIEW_CASE, frozenset({Relation.OWNER, Relation.TEAM, Relation.TERRITORY})),
     Action.WORK: (CHANGE_CASE, frozenset({Relation.OWNER})),
     Action.ACCEPT_TRANSFER: (CHANGE_CASE, frozenset({Relation.RECEIVER})),
     Action.APPROVE: (APPROVE_CASE, frozenset({Relation.TEAM, Relation.TERRITORY})),
@@ -101,7 +106,7 @@ def relations(user: User, case: Case) -> set[Relation]:
 def _allowed(user: User, action: Action, found: set[Relation]) -> bool:
     """The matrix itself, on relationships already found (no query)."""
     permission, opening = RULES[action]
-    if action == Action.VIEW and access.has_action(user, AUDIT_CASE):
+    if action in (Action.VIEW, Action.READ_NOTES) and access.has_action(user, AUDIT_CASE):
         return Relation.TERRITORY in found  # auditors read every case in their scope
     return access.has_action(user, permission) and bool(found & opening)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from jisr.accounts.api import api_user
@@ -205,7 +206,9 @@ def case_open(request: HttpRequest, body: CaseIn) -> Status[CaseOut]:
     if body.person:
         membership = household.memberships.filter(person__rnp_id=body.person).first()
         if membership is None:
-            raise InvalidInput("not a member of the household", field="person")
+            raise InvalidInput(
+                _("This person is not a current member of the household."), field="person"
+            )
         person = membership.person
     outreach = None
     if body.outreach is not None:
@@ -277,7 +280,7 @@ def consent_record(request: HttpRequest, case_id: int, body: ConsentIn) -> Statu
 
     recipients = list(Organization.objects.filter(pk__in=body.recipients))
     if len(recipients) != len(set(body.recipients)):
-        raise InvalidInput("unknown organisation", field="recipients")
+        raise InvalidInput(_("No such organisation in the directory."), field="recipients")
     consent = services.consent_record(
         actor=api_user(request),
         case=_case(request, case_id),
@@ -384,7 +387,7 @@ def transfer_propose(
 ) -> Status[dict[str, int]]:
     to_user = get_user_model().objects.filter(username=body.to_user, is_active=True).first()
     if to_user is None:
-        raise InvalidInput("no such user", field="to_user")
+        raise InvalidInput(_("No such user."), field="to_user")
     transfer = services.transfer_propose(
         actor=api_user(request), case=_case(request, case_id), to_user=to_user, reason=body.reason
     )

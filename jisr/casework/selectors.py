@@ -131,17 +131,21 @@ class CaseDetail:
 
 def case_detail(*, user: User, case_id: int, via: str = "web") -> CaseDetail:
     """The whole case for those who may see it (404 for anyone else); the read is logged, and so
-    is each note decrypted."""
+    is the reading of its decrypted notes (not for the receiver of a proposed transfer)."""
     case = Case.objects.filter(pk=case_id).select_related("household", "person", "owner").first()
     if case is None:
         raise NotFound()
     granted = access.require(user, Action.VIEW, case)
     access.log(user, case, f"view_{via}", granted.relation)
     audit.read(actor=user, action="casework.case_viewed", target=case)
-    notes = [
-        {"author": n.author, "written_at": n.written_at, "text": crypto.open_(n.ciphertext)}
-        for n in case.notes.select_related("author").order_by("written_at", "pk")
-    ]
+    notes = []
+    if granted.may(Action.READ_NOTES):
+        notes = [
+            {"author": n.author, "written_at": n.written_at, "text": crypto.open_(n.ciphertext)}
+            for n in case.notes.select_related("author").order_by("written_at", "pk")
+        ]
+        if notes:
+            access.log(user, case, f"notes_{via}", granted.relation)
     return CaseDetail(
         case=case,
         relation=str(granted.relation),

@@ -17,8 +17,9 @@ from jisr.registry.tests.test_api import client_for
 
 pytestmark = pytest.mark.django_db
 
-V, W, T, A, S, OVR = (
+V, N, W, T, A, S, OVR = (
     Action.VIEW,
+    Action.READ_NOTES,
     Action.WORK,
     Action.ACCEPT_TRANSFER,
     Action.APPROVE,
@@ -28,13 +29,13 @@ V, W, T, A, S, OVR = (
 # Who may do what with the case of the fixture (owned by `owner`, whose supervisor is `sup_team`,
 # in region 06, referred to `partner_in`'s organisation, a transfer proposed to `receiver`).
 EXPECTED: dict[str, set[Action]] = {
-    "owner": {V, W},
+    "owner": {V, N, W},
     "colleague": set(),  # another worker of the same region: nothing
-    "receiver": {V, T},  # may read the case to decide, and accept
-    "sup_team": {V, A, S, OVR},  # the owner's supervisor (scope elsewhere)
-    "sup_territory": {V, A, S, OVR},  # a supervisor of the case's region
+    "receiver": {V, T},  # may read the case to decide (not its notes), and accept
+    "sup_team": {V, N, A, S, OVR},  # the owner's supervisor (scope elsewhere)
+    "sup_territory": {V, N, A, S, OVR},  # a supervisor of the case's region
     "sup_elsewhere": set(),
-    "auditor_in": {V},  # reads everything in scope, each read logged
+    "auditor_in": {V, N},  # reads everything in scope, each read logged
     "auditor_out": set(),
     "partner_in": set(),  # the referral only, never the case
     "partner_out": set(),
@@ -105,8 +106,29 @@ def test_every_read_is_in_the_case_access_log(case: Any, people: dict[str, Any])
         client_for(user).get(f"/api/v1/cases/{case.pk}")
     readers = set(CaseAccess.objects.filter(case=case).values_list("user__username", flat=True))
     assert readers == {name for name, allowed in EXPECTED.items() if V in allowed}
-    auditor = CaseAccess.objects.get(case=case, user=people["auditor_in"])
+    auditor = CaseAccess.objects.get(case=case, user=people["auditor_in"], action="view_api")
     assert (auditor.action, auditor.relation) == ("view_api", "territory")
+
+
+def test_the_confidential_notes_only_to_those_who_may_read_them(
+    case: Any, people: dict[str, Any]
+) -> None:
+    services.note_add(actor=people["owner"], case=case, text="Father left in March; rent unpaid.")
+    CaseAccess.objects.all().delete()
+    for name, user in people.items():
+        detail = client_for(user).get(f"/api/v1/cases/{case.pk}")
+        if V not in EXPECTED[name]:
+            assert detail.status_code == 404, name
+            continue
+        texts = [n["text"] for n in detail.json()["notes"]]
+        assert bool(texts) == (N in EXPECTED[name]), name
+        assert not texts or texts[-1] == "Father left in March; rent unpaid.", name
+    readers = set(
+        CaseAccess.objects.filter(case=case, action="notes_api").values_list(
+            "user__username", flat=True
+        )
+    )
+    assert readers == {name for name, allowed in EXPECTED.items() if N in allowed}
 
 
 def test_inactive_users_reach_nothing(case: Any, people: dict[str, Any]) -> None:
