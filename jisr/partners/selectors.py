@@ -263,6 +263,27 @@ def agreement_get(*, user: Actor, agreement_id: int) -> Agreement:
     return agreement
 
 
+def agreement_to_manage(*, user: Actor, agreement_id: int) -> Agreement:
+    """An agreement `user` may manage: NotFound if they may not even see it, AccessDenied if they
+    see it without managing it (the organisation's own staff)."""
+    agreement = agreement_get(user=user, agreement_id=agreement_id)
+    _access.require(user, MANAGE_AGREEMENTS, agreement)
+    return agreement
+
+
+def agreement_organizations(*, user: Actor) -> QuerySet[Organization]:
+    """The organisations `user` may draft an agreement with (those of their scope; all for the
+    system); AccessDenied for those who do not manage agreements."""
+    if user is not None and not access.has_action(user, MANAGE_AGREEMENTS):
+        raise AccessDenied(permission=MANAGE_AGREEMENTS)
+    organizations = Organization.objects.select_related("region").order_by("name_fr", "id")
+    if user is None:
+        return organizations
+    return access.scope_filter(
+        user, organizations, permission=MANAGE_AGREEMENTS, region_field="region"
+    )
+
+
 def tranche_get(*, user: Actor, tranche_id: int) -> Tranche:
     tranche = (
         Tranche.objects.select_related("agreement", "agreement__organization")

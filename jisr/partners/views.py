@@ -1,29 +1,44 @@
 """The partners' pages: the service directory (search by commune, words, age) and its HSDS JSON
-download, an organisation with its services and agreements, a service, an agreement with its
-tranches and overdue reports (and the managers' steps), and the partner staff's output report
-form. Thin: selectors read, services decide."""
+download, an organisation with its services and agreements, a service, a new agreement, an
+agreement with its tranches and overdue reports (and the managers' steps: drafting it, signing it,
+each tranche's release, closing it), and the partner staff's output report form. Thin: selectors
+read, services decide."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jisr.accounts.roles import MANAGE_AGREEMENTS, SUBMIT_PARTNER_REPORT
 from jisr.core import access
-from jisr.core.errors import DomainError, InvalidInput
+from jisr.core.errors import AccessDenied, DomainError, InvalidInput, NotFound
 from jisr.geo.selectors import commune_list
 from jisr.partners import _access, selectors, services
-from jisr.partners.forms import DirectorySearchForm, PayForm, ReportForm
-from jisr.partners.models import AgreementStatus, ReportStatus, TrancheStatus
+from jisr.partners.forms import (
+    ActivateForm,
+    AgreementForm,
+    CloseForm,
+    DirectorySearchForm,
+    IndicatorForm,
+    PayForm,
+    ReportDueForm,
+    ReportForm,
+    TrancheForm,
+)
+from jisr.partners.models import Agreement, AgreementStatus, ReportStatus, TrancheStatus
 from jisr.workforce.models import Language
 
 # HSDS schedules name days as iCalendar does (BYDAY): MO…SU, Django's weekdays 0…6.
@@ -103,6 +118,7 @@ def organization(request: HttpRequest, organization_id: uuid.UUID) -> HttpRespon
         "locations": found.locations.select_related("commune").order_by("name"),
         "phones": found.phones.order_by("number"),
         "agreements": selectors.agreement_list(user=user, organization=found),
+        "can_draft": access.can(user, MANAGE_AGREEMENTS, found),
     }
     return render(request, "partners/organization.html", context)
 
@@ -115,24 +131,155 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     for due in selectors.overdue_reports(on=today, user=request.user):
         overdue[due.agreement_id] = overdue.get(due.agreement_id, 0) + 1
     rows = [(agreement, overdue.get(agreement.pk, 0)) for agreement in agreements]
-    return render(request, "partners/agreement_list.html", {"rows": rows, "today": today})
+    context = {
+        "rows": rows,
+        "today": today,
+        "can_draft": access.has_action(request.user, MANAGE_AGREEMENTS),
+    }
+    return render(request, "partners/agreement_list.html", context)
+
+
+def _show_error(form: forms.Form, error: DomainError) -> None:
+    """A service's refusal against the field it names (the form's own errors otherwise)."""
+    field = error.details.get("field")
+    form.add_error(field if field in form.fields else None, str(error.text))
 
 
 @login_required
-def agreement(request: HttpRequest, agreement_id: int) -> HttpResponse:
+def agreement_new(request: HttpRequest, organization_id: uuid.UUID | None = None) -> HttpResponse:
+    """A new draft agreement with an organisation of the manager's scope (preselected when the
+    manager comes from its page)."""
+    user = request.user
+    organizations = selectors.agreement_organizations(user=user)
+    initial: dict[str, Any] = {}
+    if organization_id is not None:
+        initial["organization"] = organizations.filter(pk=organization_id).first()
+        if initial["organization"] is None:
+            raise NotFound(organization=str(organization_id))
+    form = AgreementForm(request.POST or None, organizations=organizations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.agreement_create(actor=user, **form.cleaned_data)
+        except (NotFound, AccessDenied):
+            raise
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, _("Draft agreement created: add its tranches."))
+            return redirect("partners:agreement", agreement_id=created.pk)
+    return render(request, "partners/agreement_form.html", {"form": form})
+
+
+def _agreement_forms(
+    request: HttpRequest, agreement: Agreement, bound: str = ""
+) -> dict[str, forms.Form]:
+    """The managers' forms on an agreement's page; `bound` is the one just posted."""
+
+    def data(step: str) -> Any:
+        return request.POST if step == bound else None
+
+    tranches = agreement.tranches.order_by("number")
+    offered = selectors.organization_services(
+        user=request.user, organization=agreement.organization
+    )
+    return {
+        "tranche": TrancheForm(data("tranche"), prefix="tranche"),
+        "report": ReportDueForm(data("report"), prefix="report", tranches=tranches),
+        "indicator": IndicatorForm(
+            data("indicator"), prefix="indicator", tranches=tranches, services=offered
+        ),
+        "activate": ActivateForm(
+            data("activate"), prefix="activate", initial={"signed_on": timezone.localdate()}
+        ),
+        "close": CloseForm(data("close"), prefix="close"),
+    }
+
+
+def _agreement_page(
+    request: HttpRequest, agreement_id: int, step_forms: dict[str, forms.Form] | None = None
+) -> HttpResponse:
     user = request.user
     detail = selectors.agreement_detail(user=user, agreement_id=agreement_id)
     found = detail["agreement"]
+    may_manage = access.can(user, MANAGE_AGREEMENTS, found)
     context = {
         **detail,
         "today": timezone.localdate(),
-        "can_manage": found.status == AgreementStatus.ACTIVE
-        and access.can(user, MANAGE_AGREEMENTS, found),
+        "can_draft": found.status == AgreementStatus.DRAFT and may_manage,
+        "can_manage": found.status == AgreementStatus.ACTIVE and may_manage,
         "can_report": access.has_action(user, SUBMIT_PARTNER_REPORT)
         and _access.is_member(user, found.organization),
         "pay_form": PayForm(initial={"paid_on": timezone.localdate()}),
     }
+    if may_manage:
+        context["step_forms"] = step_forms or _agreement_forms(request, found)
     return render(request, "partners/agreement.html", context)
+
+
+@login_required
+def agreement(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    return _agreement_page(request, agreement_id)
+
+
+AgreementStep = Callable[[Any, Agreement, dict[str, Any]], object]
+# Each step's service (the form's fields are its arguments) and what to say once done.
+AGREEMENT_STEPS: dict[str, tuple[AgreementStep, Promise]] = {
+    "tranche": (
+        lambda user, agreement, data: services.tranche_add(actor=user, agreement=agreement, **data),
+        gettext_lazy("Tranche added."),
+    ),
+    "report": (
+        lambda user, agreement, data: services.report_due_add(
+            actor=user, agreement=agreement, **data
+        ),
+        gettext_lazy("Report due added."),
+    ),
+    "indicator": (
+        lambda user, agreement, data: services.indicator_add(actor=user, **data),
+        gettext_lazy("Indicator added to the tranche."),
+    ),
+    "activate": (
+        lambda user, agreement, data: services.agreement_activate(
+            actor=user, agreement=agreement, **data
+        ),
+        gettext_lazy("Agreement signed: it is in force and its terms are fixed."),
+    ),
+    "close": (
+        lambda user, agreement, data: services.agreement_close(
+            actor=user, agreement=agreement, **data
+        ),
+        gettext_lazy("Agreement closed."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def agreement_step(request: HttpRequest, agreement_id: int, step: str) -> HttpResponse:
+    """A manager's step on an agreement: a tranche, a report due or an indicator added to a
+    draft, its signature, its closing. A refusal naming a field is shown against it in the
+    posted form; any other (the agreement's status…) as a message."""
+    if step not in AGREEMENT_STEPS:
+        raise NotFound()
+    found = selectors.agreement_to_manage(user=request.user, agreement_id=agreement_id)
+    carry_out, done = AGREEMENT_STEPS[step]
+    step_forms = _agreement_forms(request, found, bound=step)
+    form = step_forms[step]
+    if form.is_valid():
+        try:
+            carry_out(request.user, found, form.cleaned_data)
+        except (NotFound, AccessDenied):
+            raise
+        except DomainError as error:
+            if error.details.get("field") not in form.fields:
+                messages.error(request, str(error.text))
+                return redirect("partners:agreement", agreement_id=found.pk)
+            _show_error(form, error)
+        else:
+            messages.success(request, str(done))
+            return redirect("partners:agreement", agreement_id=found.pk)
+    messages.error(request, _("Nothing was saved: correct what the form shows."))
+    return _agreement_page(request, found.pk, step_forms)
 
 
 @login_required
