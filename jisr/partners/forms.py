@@ -104,8 +104,8 @@ class AgreementForm(StyledForm):
     )
     reference = forms.CharField(label=_("Reference"), max_length=40)
     funder = forms.ChoiceField(label=_("Funder"), choices=Funder.choices)
-    start = forms.DateField(label=_("Start"), widget=DateInput)
-    end = forms.DateField(label=_("End"), widget=DateInput)
+    start = forms.DateField(label=_("Start date"), widget=DateInput)
+    end = forms.DateField(label=_("End date"), widget=DateInput)
     budget = AmountField(label=_("Budget (MAD)"))
     contribution = AmountField(label=_("State contribution (MAD)"))
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -154,7 +154,7 @@ class ReportDueForm(StyledForm):
 class IndicatorForm(StyledForm):
     tranche = TrancheChoiceField(label=_("Tranche"), queryset=Tranche.objects.none())
     measure = forms.ChoiceField(label=_("Measure"), choices=IndicatorMeasure.choices)
-    target = forms.IntegerField(label=_("Target"), max_value=MAX_TARGET)
+    target = forms.IntegerField(label=_("Target to reach"), max_value=MAX_TARGET)
     service = forms.ModelChoiceField(
         label=_("Service (services delivered only)"),
         queryset=Service.objects.none(),

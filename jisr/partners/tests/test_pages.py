@@ -262,11 +262,18 @@ def test_steps_are_refused_to_whoever_may_not_manage_the_agreement(
     assert not agreement.tranches.exists()
 
 
-@pytest.mark.parametrize("language", ["ar", "fr"])
+@pytest.mark.parametrize(
+    ("language", "title", "button"),
+    [
+        ("ar", "اتفاقية شراكة جديدة", "إضافة الشطر"),
+        ("fr", "Nouvelle convention de partenariat", "Ajouter la tranche"),
+    ],
+)
 def test_agreement_forms_in_arabic_and_french(
-    directory: dict[str, Any], manager: Any, language: str
+    directory: dict[str, Any], manager: Any, language: str, title: str, button: str
 ) -> None:
     agreement = agreement_draft(manager, directory["nour"], reference="EN-WEB-LANG")
+    pages = {}
     for url in (
         "/partners/agreements/new/",
         f"/partners/organizations/{directory['nour'].pk}/agreements/new/",
@@ -274,4 +281,7 @@ def test_agreement_forms_in_arabic_and_french(
     ):
         response = logged_in(manager, language).get(url)
         assert response.status_code == 200, url
-        assert f'lang="{language}"' in response.content.decode()
+        pages[url] = response.content.decode()
+        assert f'lang="{language}"' in pages[url]
+    assert title in pages["/partners/agreements/new/"]
+    assert button in pages[f"/partners/agreements/{agreement.pk}/"]
