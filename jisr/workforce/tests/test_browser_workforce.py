@@ -54,6 +54,20 @@ def message(tab: Any, kind: str = "success") -> str:
     return text
 
 
+def laid_out_in(tab: Any, direction: str) -> None:
+    """Every cell and value of the page follows its direction (a date or a number is isolated in
+    an inline span), and each value of the profile's lists sits beside its label."""
+    cells = tab.locator("main td, main dd").evaluate_all(
+        "cells => cells.map(cell => getComputedStyle(cell).direction)"
+    )
+    assert set(cells) == {direction}
+    rows = tab.locator("main dt").evaluate_all(
+        "terms => terms.map(term => term.getBoundingClientRect().top"
+        " - term.nextElementSibling.getBoundingClientRect().top)"
+    )
+    assert all(abs(offset) < 1 for offset in rows), rows
+
+
 def worker_named(
     make_user: Callable[..., Any], username: str, name: str, language: str, region: str = "06"
 ) -> Any:
@@ -165,6 +179,7 @@ def test_the_administrator_grants_an_accreditation_and_sees_one_ending_soon_in_e
     assert (status.get_attribute("data-status"), status.inner_text()) == ("granted", "granted")
     assert "AG-06-2026-0042" in admin.locator("#accreditation").inner_text()
     assert admin.locator("#accreditation .badge").inner_text() == "current"
+    laid_out_in(admin, "ltr")
     in_english(admin)
     shot(admin, "granted", "en")
     youssef = SocialWorker.objects.get(user=team["youssef"])
@@ -245,6 +260,7 @@ def test_a_suspended_worker_cannot_open_a_case_and_her_supervisor_meets_her_in_a
     message(supervisor)
     in_language(supervisor, "ar")
     assert "مراجعة الملفين مع المشرفة" in supervisor.locator("#sessions").inner_text()
+    laid_out_in(supervisor, "rtl")
     shot(supervisor, "supervision", "ar")
     session = SupervisionSession.objects.get()
     assert (
@@ -323,6 +339,7 @@ def test_the_indicators_agree_with_the_database(
         in_english(reader)
     else:
         in_language(reader, language)
+    laid_out_in(reader, "ltr" if language == "en" else "rtl")
     shown = shown_indicators(reader)
     expected = expected_indicators(timezone.localdate())
     assert shown == expected

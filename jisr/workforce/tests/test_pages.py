@@ -4,7 +4,9 @@ forms, expiring accreditations, indicators."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -218,3 +220,11 @@ def test_an_empty_expiring_list_counts_its_days(
 ) -> None:
     page = logged_in(admin06, language).get(f"/workforce/expiring/?days={days}").content.decode()
     assert text in page
+
+
+def test_dates_and_numbers_do_not_turn_arabic_cells_left_to_right() -> None:
+    """Dates, numbers and codes are isolated in inline spans: a table cell or a value marked
+    dir="ltr" lines up against the page in Arabic (and a value wrapped under its label)."""
+    for template in (Path(__file__).parents[1] / "templates" / "workforce").glob("*.html"):
+        blocks = re.findall(r'<(?:td|th|div|dd|dt|p|li)\b[^>]*\bdir="ltr"', template.read_text())
+        assert blocks == [], template.name
