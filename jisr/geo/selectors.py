@@ -14,3 +14,8 @@ def region_list() -> QuerySet[Region]:
 def commune_list(*, region_code: str | None = None) -> QuerySet[Commune]:
     communes = Commune.objects.select_related("province", "region").order_by("code")
     return communes.filter(region_id=region_code) if region_code else communes
+
+
+def commune_get(*, code: str) -> Commune | None:
+    """The commune of `code`, or None when no commune has it (a code kept in an old snapshot)."""
+    return Commune.objects.filter(code=code).first()

@@ -21,6 +21,7 @@ from jisr.casework.models import Referral, ReferralStatus
 from jisr.casework.views._common import Done, carry_out, user_of
 from jisr.core import access
 from jisr.core.errors import AccessDenied, NotFound
+from jisr.geo import selectors as geo
 from jisr.partners import selectors as partners
 
 
@@ -49,7 +50,12 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
 def referral_page(request: HttpRequest, referral_id: int) -> HttpResponse:
     view = selectors.referral_view(user=user_of(request), referral_id=referral_id)
     service = partners.service_get(service_id=uuid.UUID(view["service"]))
-    return render(request, "casework/referral.html", {"referral": view, "service": service})
+    # The snapshot keeps the commune's code (what was shared); its name, public data, is read in
+    # the reader's language.
+    code = view["shared"].get("commune")
+    commune = geo.commune_get(code=code) if code else None
+    context = {"referral": view, "service": service, "commune": commune}
+    return render(request, "casework/referral.html", context)
 
 
 def _accept(user: User, referral: Referral, text: str) -> Done:

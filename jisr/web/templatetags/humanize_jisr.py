@@ -1,8 +1,9 @@
-"""Small display filters: grouped numbers, role labels."""
+"""Small display filters: grouped numbers, role labels, the list separator."""
 
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import get_language_bidi
 
 from jisr.accounts.roles import Role
 
@@ -23,3 +24,9 @@ def role_label(value: str) -> str:
         return str(Role(value).label)
     except ValueError:
         return value
+
+
+@register.simple_tag
+def list_separator() -> str:
+    """Between a list's items: the Arabic comma in a right-to-left language, a comma otherwise."""
+    return "\u060c " if get_language_bidi() else ", "

@@ -4,15 +4,17 @@ forms, expiring accreditations, indicators."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jisr.accounts.roles import Role
 from jisr.registry.tests.test_views import logged_in
-from jisr.workforce.models import SocialWorker, SupervisionSession, TrainingRecord
+from jisr.workforce.models import Language, SocialWorker, SupervisionSession, TrainingRecord
 
 pytestmark = [pytest.mark.django_db]
 
@@ -163,3 +165,66 @@ def test_navigation_links_the_workforce_for_those_who_may_see_it(
 ) -> None:
     assert 'href="/workforce/"' in logged_in(supervisor).get("/").content.decode()
     assert 'href="/workforce/"' not in logged_in(worker.user).get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "provider", "heading"),
+    [
+        ("fr", "Organisme de formation", "Formation continue en {year}, en heures"),
+        ("ar", "جهة التكوين", "التكوين المستمر سنة {year}، بالساعات"),
+    ],
+)
+def test_a_training_has_a_training_provider_not_a_payment_provider(
+    worker: SocialWorker, language: str, provider: str, heading: str
+) -> None:
+    page = logged_in(worker.user, language).get("/workforce/me/").content.decode()
+    assert f"<th>{provider}</th>" in page
+    assert f'placeholder="{provider}"' in page
+    assert heading.format(year=timezone.localdate().year) in page
+    assert "Prestataire de paiement" not in page
+    assert "مقدم خدمة الأداء" not in page
+
+
+@pytest.mark.parametrize(("language", "separator"), [("ar", "، "), ("fr", ", "), ("en", ", ")])
+def test_a_profiles_lists_are_separated_in_the_readers_language(
+    worker: SocialWorker, language: str, separator: str
+) -> None:
+    page = logged_in(worker.user, language).get("/workforce/me/").content.decode()
+    with translation.override(language):
+        languages = separator.join(str(Language(code).label) for code in ("ar", "ary"))
+    assert f'<dd class="col-sm-7" id="languages">{languages}</dd>' in page
+
+
+def test_a_current_accreditation_is_said_so_in_arabic_as_its_opposite_is(
+    worker: SocialWorker,
+) -> None:
+    page = logged_in(worker.user, "ar").get("/workforce/me/").content.decode()
+    assert '<span class="badge text-bg-success">ساري الصلاحية</span>' in page
+    SocialWorker.objects.filter(pk=worker.pk).update(accreditation_status="suspended")
+    page = logged_in(worker.user, "ar").get("/workforce/me/").content.decode()
+    assert '<span class="badge text-bg-danger">غير ساري الصلاحية</span>' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "text"),
+    [
+        ("en", 1, "No accreditation in your area ends within 1 day."),
+        ("en", 30, "No accreditation in your area ends within 30 days."),
+        ("fr", 1, "Aucun agrément de votre zone ne prend fin d'ici 1 jour."),
+        ("ar", 2, "لا ينتهي أي اعتماد في منطقتك خلال 2 يومين."),
+        ("ar", 11, "لا ينتهي أي اعتماد في منطقتك خلال 11 يومًا."),
+    ],
+)
+def test_an_empty_expiring_list_counts_its_days(
+    admin06: Any, worker: SocialWorker, language: str, days: int, text: str
+) -> None:
+    page = logged_in(admin06, language).get(f"/workforce/expiring/?days={days}").content.decode()
+    assert text in page
+
+
+def test_dates_and_numbers_do_not_turn_arabic_cells_left_to_right() -> None:
+    """Dates, numbers and codes are isolated in inline spans: a table cell or a value marked
+    dir="ltr" lines up against the page in Arabic (and a value wrapped under its label)."""
+    for template in (Path(__file__).parents[1] / "templates" / "workforce").glob("*.html"):
+        blocks = re.findall(r'<(?:td|th|div|dd|dt|p|li)\b[^>]*\bdir="ltr"', template.read_text())
+        assert blocks == [], template.name
