@@ -161,14 +161,26 @@ class PayrollLine(models.Model):
     cycle = models.ForeignKey(
         PaymentCycle, on_delete=models.PROTECT, related_name="lines", db_index=False
     )
+    # No foreign-key constraint to the registry: checking (and key-share locking) 4 M households
+    # and 4 M persons at the payroll's commit was half its time. The lines are built from rows read
+    # in the same transaction, and the registry's rows are never deleted (a PostgreSQL trigger
+    # refuses it: registry migration 0007), so every reference stays valid.
     household = models.ForeignKey(
-        "registry.Household", on_delete=models.PROTECT, related_name="+", db_index=False
+        "registry.Household",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     programme = models.CharField(_("programme"), max_length=16, choices=Programme.choices)
     month = models.CharField(_("month"), max_length=7)
     reference = models.CharField(_("reference"), max_length=35)
     beneficiary = models.ForeignKey(
-        "registry.Person", on_delete=models.PROTECT, null=True, related_name="+"
+        "registry.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_constraint=False,  # as for the household
     )
     beneficiary_name = models.CharField(_("beneficiary"), max_length=170, blank=True)
     beneficiary_cnie = models.CharField(_("CNIE"), max_length=8, blank=True)

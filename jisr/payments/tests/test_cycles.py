@@ -163,3 +163,27 @@ def test_an_export_refuses_lines_changed_since_their_approval(
         services.payments_export(actor=checker, cycle_id=cycle.pk, provider="cash_wallet_csv")
     assert not ProviderFile.objects.filter(cycle=cycle).exists()
     assert not list(tmp_path.rglob("*.csv"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_the_registry_rows_payroll_lines_name_are_never_deleted(
+    decided: dict[str, Any], maker: Any
+) -> None:
+    """Payroll lines reference households and persons without a per-line foreign-key check: the
+    database refuses to delete them instead (registry migration 0007)."""
+    cycle = services.cycle_create(actor=maker, programme="asd", month=MONTH)
+    services.payroll_compute(actor=maker, cycle_id=cycle.pk)
+    line = PayrollLine.objects.get(cycle=cycle)
+    for table, key in (
+        ("registry_household", line.household_id),
+        ("registry_person", line.beneficiary_id),
+    ):
+        with (
+            pytest.raises(IntegrityError, match="never deleted"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [key])  # noqa: S608
+    assert PayrollLine.objects.filter(
+        household__isnull=False, beneficiary__isnull=False, cycle=cycle
+    ).exists()
