@@ -423,8 +423,7 @@ def partner_services(*, user: User, case: Case) -> list[Any]:
 
 def services_named(*, plans: Sequence[CarePlan]) -> dict[str, Any]:
     """The partner services the plans' actions name, by id (to show them by name)."""
-    from jisr.partners.models import Service
+    from jisr.partners import selectors as partners
 
     ids = {a["service"] for plan in plans for a in plan.actions if a.get("service")}
-    found = Service.objects.filter(pk__in=ids).select_related("organization")
-    return {str(s.pk): s for s in found}
+    return {str(s.pk): s for s in partners.services_by_id(ids)}

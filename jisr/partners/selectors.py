@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -69,6 +70,11 @@ def service_get(*, service_id: uuid.UUID) -> Service:
     if service is None:
         raise NotFound(service=str(service_id))
     return service
+
+
+def services_by_id(ids: Iterable[uuid.UUID | str]) -> QuerySet[Service]:
+    """Services by id with their organisation (a system read: the caller shows names it holds)."""
+    return Service.objects.filter(pk__in=list(ids)).select_related("organization")
 
 
 def _eligibility_filter(eligibility: dict[str, Any]) -> Q:

@@ -130,3 +130,20 @@ def test_arabic_pages_keep_their_direction(case: Case, people: dict[str, Any]) -
     assert "owner" in transfers
     assert "receiver" in transfers
     assert "→" not in transfers
+
+
+def test_the_case_opening_page_says_first_why_a_worker_may_not_open_one(
+    case: Case, people: dict[str, Any]
+) -> None:
+    """A worker whose accreditation is suspended learns it on the form, not after sending it."""
+    from jisr.workforce import services as workforce
+    from jisr.workforce.models import SocialWorker
+
+    colleague = people["colleague"]
+    worker = SocialWorker.objects.get(user=colleague)
+    url = f"/cases/open/?household={case.household.rsu_id}"
+    assert 'data-code="ok"' in client_for(colleague).get(url).content.decode()
+    workforce.accreditation_suspend(actor=people["admin"], worker=worker, reason="Inquiry")
+    page = client_for(colleague).get(url).content.decode()
+    assert 'data-code="suspended"' in page
+    assert "The accreditation (agrément) is suspended." in page
