@@ -186,3 +186,15 @@ def in_language(page: Any, language: str) -> str:
     source = html.unescape(page.content())
     assert [message for message in english_messages(language) if message in source] == []
     return str(page.locator("main").inner_text())
+
+
+def background_jobs_done(page: Any) -> None:
+    """A browser test's worker: run the queued jobs here (the live server shares this process's
+    database), then reload the job page the browser waits on (htmx would, a second later)."""
+    from jisr.core import jobs
+
+    page.wait_for_url("**/jobs/*/")
+    while (job := jobs.claim()) is not None:
+        jobs.run(job)
+    page.reload()
+    assert page.locator("#job-progress").get_attribute("data-status") == "succeeded"

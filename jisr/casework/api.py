@@ -446,9 +446,16 @@ def outreach_list(
     ]
 
 
-@router.post("/outreach/build")
-def outreach_build(request: HttpRequest) -> dict[str, int]:
-    return services.outreach_build(actor=api_user(request))
+class JobOut(Schema):
+    job_id: int
+    kind: str
+
+
+@router.post("/outreach/build", response={202: JobOut})
+def outreach_build(request: HttpRequest) -> Status[JobOut]:
+    """Queue the building of the caller's area's outreach lists (a background job)."""
+    job = services.outreach_request(actor=api_user(request))
+    return Status(202, JobOut(job_id=job.pk, kind=job.kind))
 
 
 @router.post("/outreach/assign")

@@ -13,7 +13,12 @@ from jisr.casework.services.cases import (
     transfer_propose,
     visit_record,
 )
-from jisr.casework.services.outreach import outreach_assign, outreach_build, outreach_dismiss
+from jisr.casework.services.outreach import (
+    outreach_assign,
+    outreach_build,
+    outreach_dismiss,
+    outreach_request,
+)
 from jisr.casework.services.referrals import (
     consent_record,
     consent_withdraw,
@@ -35,6 +40,7 @@ __all__ = [
     "outreach_assign",
     "outreach_build",
     "outreach_dismiss",
+    "outreach_request",
     "plan_decide",
     "plan_submit",
     "referral_answer",

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from jisr.accounts.models import User
 from jisr.accounts.roles import ASSIGN_CASE
 from jisr.casework.models import OPEN_STATUSES, Case, OutreachItem, OutreachKind, OutreachStatus
-from jisr.core import access, audit
+from jisr.core import access, audit, jobs
 from jisr.core.errors import AccessDenied, InvalidInput
+from jisr.core.models import Job
 from jisr.programmes import selectors as programme_selectors
 from jisr.registry.models import Membership
 
@@ -26,6 +27,9 @@ from jisr.registry.models import Membership
 SCHOOL_AGES = (6, 15)
 ELDERLY_AGE = 75
 LARGEST_ID = 2**63 - 1  # a BigAutoField's largest value
+# Building the lists reads the whole registry of an area (a region holds up to 2 M persons): a
+# background job (`tasks`), as every batch is, not the supervisor's request.
+OUTREACH_BUILD = "casework.outreach_build"
 
 
 def _years_ago(day: dt.date, years: int) -> dt.date:
@@ -71,6 +75,13 @@ def _found(day: dt.date) -> dict[str, QuerySet[Membership]]:
         .annotate(members=Subquery(alone))
         .filter(members=1),
     }
+
+
+def outreach_request(*, actor: User) -> Job:
+    """Queue `outreach_build` for the actor's area (checked now, run by a worker)."""
+    if not access.has_action(actor, ASSIGN_CASE):
+        raise AccessDenied(permission=ASSIGN_CASE)
+    return jobs.enqueue(kind=OUTREACH_BUILD, params={}, actor=actor)
 
 
 @transaction.atomic(durable=True)

@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from jisr.casework.models import DIMENSIONS, Case
-from jisr.conftest import SCREENSHOTS, in_language
+from jisr.conftest import SCREENSHOTS, background_jobs_done, in_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARABIC = range(0x0600, 0x0700)
@@ -43,7 +43,9 @@ def test_a_case_from_outreach_to_closure_in_arabic(
     supervisor = signed_in("nadia")
     supervisor.locator('a.nav-link[href="/cases/outreach/"]').click()
     assert supervisor.locator("html").get_attribute("dir") == "rtl"
-    supervisor.locator("#build-outreach").click()
+    supervisor.locator("#build-outreach").click()  # a background job for the whole area
+    background_jobs_done(supervisor)
+    supervisor.locator("#back-to-outreach").click()
     row = supervisor.locator('#outreach tr[data-kind="disabled_child"]')
     assert arabic(row.inner_text())  # the child's name, as the registry holds it
     row.locator('input[name="items"]').check()

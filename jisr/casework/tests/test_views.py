@@ -27,7 +27,8 @@ from jisr.casework.models import (
 from jisr.casework.services.cases import CLOSURE_OUTCOMES
 from jisr.casework.services.referrals import SHAREABLE
 from jisr.casework.tests.conftest import RATINGS
-from jisr.core.models import AuditEvent, AuditKind
+from jisr.core import jobs
+from jisr.core.models import AuditEvent, AuditKind, Job
 from jisr.partners.models import ServiceArea
 from jisr.registry.tests.factories import HouseholdFactory, MembershipFactory, PersonFactory
 from jisr.workforce.tests.factories import profile_for
@@ -359,7 +360,12 @@ def test_the_supervisor_builds_and_assigns_outreach_and_the_worker_opens_a_case(
     MembershipFactory(household=home, person=child, relationship="child", start=start)
 
     supervisor = client_for(boss)
-    assert supervisor.post("/cases/outreach/build/").status_code == 302
+    built = supervisor.post("/cases/outreach/build/")
+    job = Job.objects.get(kind="casework.outreach_build")
+    assert built["Location"] == f"/jobs/{job.pk}/"
+    assert not OutreachItem.objects.filter(household=home).exists()  # not in the request
+    assert jobs.run(jobs.claim()).status == "succeeded"  # type: ignore[arg-type]
+    assert "1 new household to visit." in supervisor.get(f"/jobs/{job.pk}/").content.decode()
     item = OutreachItem.objects.get(household=home)
     assert f'data-outreach="{item.pk}"' in supervisor.get("/cases/outreach/").content.decode()
     supervisor.post("/cases/outreach/assign/", {"items": []})

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -57,9 +58,10 @@ def outreach(request: HttpRequest) -> HttpResponse:
 
 
 def _build(request: HttpRequest, user: User) -> Done:
-    added = services.outreach_build(actor=user)["added"]
+    job = services.outreach_request(actor=user)
     return Done(
-        ngettext("%d new household to visit.", "%d new households to visit.", added) % added
+        _("Looking for households to visit in your area: the list fills in when it is done."),
+        then=reverse("job_detail", kwargs={"job_id": job.pk}),
     )
 
 
@@ -87,8 +89,8 @@ def outreach_action(request: HttpRequest, action: str) -> HttpResponse:
     handler = {"build": _build, "assign": _assign}.get(action)
     if handler is None:
         raise NotFound()
-    carry_out(request, lambda: handler(request, user))
-    return redirect("casework:outreach")
+    done = carry_out(request, lambda: handler(request, user))
+    return redirect(done.then if done is not None and done.then else "casework:outreach")
 
 
 @login_required
