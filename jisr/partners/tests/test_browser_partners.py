@@ -264,3 +264,78 @@ def test_a_manager_browses_the_directory_and_follows_an_agreement(
     assert manager.locator('#reports-due tr[data-status="submitted"]').count() == 1
     assert "Rapports attendus" in text
     shot(manager, "agreement")
+
+
+def test_a_manager_drafts_and_signs_an_agreement_in_arabic(
+    signed_in: Callable[..., Any],
+    live_server: Any,
+    partnership: dict[str, Any],
+    make_user: Callable[..., Any],
+) -> None:
+    """From the association's page: a new draft, two tranches, a report due and an indicator
+    conditioning the second, a signature refused while the tranches fall short of the State's
+    contribution, then accepted; in Arabic, right to left."""
+    make_user(Role.PROGRAMME_MANAGER, username="manager.ar", regions=["06"], language="ar")
+    nour = partnership["nour"]
+    today = timezone.localdate()
+    day = lambda n: (today + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    manager = signed_in("manager.ar", "ar-MA")
+    manager.goto(f"{live_server.url}/partners/organizations/{nour.pk}/")
+    in_language(manager, "ar")
+    manager.locator("#agreement-new").click()
+    assert manager.locator("#id_organization").input_value() == str(nour.pk)
+    manager.fill("#id_reference", "CONV-06-NOUR-2")
+    manager.select_option("#id_funder", "entraide_nationale")
+    manager.fill("#id_start", day(0))
+    manager.fill("#id_end", day(365))
+    manager.fill("#id_budget", "200000")
+    manager.fill("#id_contribution", "150000")
+    manager.fill("#id_purpose", "استقبال نهاري للأطفال في وضعية إعاقة")
+    manager.locator("#agreement-form button").click()
+    agreement = Agreement.objects.get(reference="CONV-06-NOUR-2")
+    manager.wait_for_url(f"{live_server.url}/partners/agreements/{agreement.pk}/")
+    assert (agreement.status, agreement.organization_id, agreement.funder) == (
+        "draft",
+        nour.pk,
+        "entraide_nationale",
+    )
+
+    for amount, due in (("100000", day(30)), ("30000", day(200))):
+        manager.fill("#id_tranche-amount", amount)
+        manager.fill("#id_tranche-due_date", due)
+        manager.locator("#tranche-form button").click()
+        in_language(manager, "ar")
+    tranches = list(agreement.tranches.order_by("number"))
+    assert [(t.number, str(t.amount)) for t in tranches] == [(1, "100000.00"), (2, "30000.00")]
+    second = tranches[1]
+    manager.fill("#id_report-period_start", day(0))
+    manager.fill("#id_report-period_end", day(90))
+    manager.fill("#id_report-due_date", day(100))
+    manager.select_option("#id_report-tranche", str(second.pk))
+    manager.locator("#report-due-form button").click()
+    manager.select_option("#id_indicator-tranche", str(second.pk))
+    manager.select_option("#id_indicator-measure", "people_served")
+    manager.fill("#id_indicator-target", "40")
+    manager.locator("#indicator-form button").click()
+    due = agreement.reports_due.get()
+    assert (due.tranche_id, due.due_date.isoformat()) == (second.pk, day(100))
+    assert [(i.measure, i.target) for i in second.indicators.all()] == [("people_served", 40)]
+
+    # 130,000 MAD planned of 150,000: the signature is refused and nothing changes.
+    manager.fill("#id_activate-signed_on", day(0))
+    manager.locator("#activate-form button").click()
+    assert "alert-danger" in str(manager.locator("main .alert").first.get_attribute("class"))
+    agreement.refresh_from_db()
+    assert agreement.status == "draft"
+    manager.fill("#id_tranche-amount", "20000")
+    manager.fill("#id_tranche-due_date", day(300))
+    manager.locator("#tranche-form button").click()
+    manager.fill("#id_activate-signed_on", day(0))
+    manager.locator("#activate-form button").click()
+    in_language(manager, "ar")
+    agreement.refresh_from_db()
+    assert agreement.status == "active"
+    assert agreement.signed_on == today
+    assert manager.locator("#close-card").is_visible()  # in force: only closing is left
+    assert manager.locator("#agreement-steps").count() == 0
+    shot(manager, "agreement-signed-ar")
