@@ -16,6 +16,11 @@ urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/new/", views.agreement_new, name="agreement_new"),
     path("agreements/<int:agreement_id>/", views.agreement, name="agreement"),
+    path(
+        "agreements/<int:agreement_id>/remove/<str:kind>/<int:item_id>/",
+        views.draft_item_remove,
+        name="draft_item_remove",
+    ),
     path("agreements/<int:agreement_id>/<str:step>/", views.agreement_step, name="agreement_step"),
     path("tranches/<int:tranche_id>/<str:action>/", views.tranche_action, name="tranche_action"),
     path("reports/", views.report_list, name="report_list"),

@@ -284,6 +284,26 @@ def agreement_step(request: HttpRequest, agreement_id: int, step: str) -> HttpRe
 
 @login_required
 @require_POST
+def draft_item_remove(
+    request: HttpRequest, agreement_id: int, kind: str, item_id: int
+) -> HttpResponse:
+    """Take back a tranche, a report due or an indicator of a draft agreement."""
+    if kind not in services.DRAFT_ITEMS:
+        raise NotFound()
+    found = selectors.agreement_to_manage(user=request.user, agreement_id=agreement_id)
+    try:
+        services.draft_item_remove(actor=request.user, agreement=found, kind=kind, item_id=item_id)
+    except (NotFound, AccessDenied):
+        raise
+    except DomainError as error:
+        messages.error(request, str(error.text))
+    else:
+        messages.success(request, _("Removed from the draft."))
+    return redirect("partners:agreement", agreement_id=found.pk)
+
+
+@login_required
+@require_POST
 def tranche_action(request: HttpRequest, tranche_id: int, action: str) -> HttpResponse:
     """conditions-met, pay, withhold."""
     user = request.user

@@ -2,9 +2,11 @@
 tranches (`agreements`), partner output reports (`reports`)."""
 
 from jisr.partners.services.agreements import (
+    DRAFT_ITEMS,
     agreement_activate,
     agreement_close,
     agreement_create,
+    draft_item_remove,
     indicator_add,
     report_due_add,
     tranche_add,
@@ -29,12 +31,14 @@ from jisr.partners.services.reports import (
 )
 
 __all__ = [
+    "DRAFT_ITEMS",
     "ImportSummary",
     "agreement_activate",
     "agreement_close",
     "agreement_create",
     "directory_import",
     "directory_import_path",
+    "draft_item_remove",
     "indicator_add",
     "organization_create",
     "organization_member_add",

@@ -254,6 +254,38 @@ def indicator_add(
     return indicator
 
 
+DRAFT_ITEMS = ("tranche", "report", "indicator")
+
+
+@transaction.atomic(durable=True)
+def draft_item_remove(*, actor: Actor, agreement: Agreement, kind: str, item_id: int) -> None:
+    """Take back a tranche, a report due or an indicator added to a draft agreement (a signed
+    agreement's terms never change). A tranche goes with its indicators; the reports due it was
+    conditioned on stay, unconditioned; the later tranches are renumbered."""
+    locked = _locked_agreement(actor, agreement, AgreementStatus.DRAFT)
+    items = {
+        "tranche": locked.tranches.all(),
+        "report": locked.reports_due.all(),
+        "indicator": Indicator.objects.filter(tranche__agreement=locked),
+    }
+    if kind not in items:
+        raise InvalidInput(_("Nothing of that kind to remove."), field="kind")
+    item = items[kind].filter(pk=item_id).first()
+    if item is None:
+        raise InvalidInput(_("This item is not part of the agreement."), field="item")
+    before = {"kind": kind, "item": str(item)}
+    if isinstance(item, Tranche):
+        locked.reports_due.filter(tranche=item).update(tranche=None)
+        number = item.number
+        item.delete()
+        for later in locked.tranches.filter(number__gt=number).order_by("number"):
+            later.number -= 1
+            later.save(update_fields=["number"])
+    else:
+        item.delete()
+    audit.record(actor=actor, action="partners.draft_item_removed", target=locked, before=before)
+
+
 @transaction.atomic(durable=True)
 def agreement_activate(*, actor: Actor, agreement: Agreement, signed_on: dt.date) -> Agreement:
     """The agreement is signed: in force, its terms fixed. Its tranches must add up to the

@@ -221,3 +221,43 @@ def test_agreements_are_seen_by_their_managers_and_their_organisations_staff(
         with pytest.raises(NotFound):
             selectors.agreement_get(user=outsider, agreement_id=agreement.pk)
         assert not selectors.agreement_list(user=outsider).exists()
+
+
+def test_a_draft_is_corrected_item_by_item_never_once_signed(
+    sanad: Organization, manager: Any, other_staff: Any
+) -> None:
+    agreement = agreement_draft(manager, sanad)
+    first, second = agreement.tranches.order_by("number")
+    due = agreement.reports_due.get()
+    [indicator] = first.indicators.all()
+    for wrong in (
+        {"kind": "payment", "item_id": first.pk},  # nothing of that kind
+        {"kind": "report", "item_id": first.pk + 1000},  # not this agreement's
+    ):
+        with pytest.raises(InvalidInput):
+            services.draft_item_remove(actor=manager, agreement=agreement, **wrong)
+    with pytest.raises(AccessDenied):  # the organisation's staff read it, never change it
+        services.draft_item_remove(
+            actor=other_staff, agreement=agreement, kind="tranche", item_id=first.pk
+        )
+    services.draft_item_remove(
+        actor=manager, agreement=agreement, kind="indicator", item_id=indicator.pk
+    )
+    services.draft_item_remove(actor=manager, agreement=agreement, kind="tranche", item_id=first.pk)
+    # the second tranche is now the first; the report due stays, no longer a condition
+    assert [(t.pk, t.number) for t in agreement.tranches.all()] == [(second.pk, 1)]
+    due.refresh_from_db()
+    assert due.tranche is None
+    services.draft_item_remove(actor=manager, agreement=agreement, kind="report", item_id=due.pk)
+    assert not agreement.reports_due.exists()
+    assert AuditEvent.objects.filter(action="partners.draft_item_removed").count() == 3
+
+    services.tranche_add(
+        actor=manager, agreement=agreement, amount="30000.00", due_date=dt.date(2026, 9, 1)
+    )
+    services.agreement_activate(actor=manager, agreement=agreement, signed_on=TODAY)
+    with pytest.raises(WrongStatus):  # signed: its terms are fixed
+        services.draft_item_remove(
+            actor=manager, agreement=agreement, kind="tranche", item_id=second.pk
+        )
+    assert agreement.tranches.count() == 2

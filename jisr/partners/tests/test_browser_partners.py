@@ -300,9 +300,9 @@ def test_a_manager_drafts_and_signs_an_agreement_in_arabic(
         "entraide_nationale",
     )
 
-    for amount, due in (("100000", day(30)), ("30000", day(200))):
+    for amount, due_on in (("100000", day(30)), ("30000", day(200))):
         manager.fill("#id_tranche-amount", amount)
-        manager.fill("#id_tranche-due_date", due)
+        manager.fill("#id_tranche-due_date", due_on)
         manager.locator("#tranche-form button").click()
         in_language(manager, "ar")
     tranches = list(agreement.tranches.order_by("number"))

@@ -285,3 +285,24 @@ def test_agreement_forms_in_arabic_and_french(
         assert f'lang="{language}"' in pages[url]
     assert title in pages["/partners/agreements/new/"]
     assert button in pages[f"/partners/agreements/{agreement.pk}/"]
+
+
+def test_a_manager_removes_a_draft_tranche_from_its_page(
+    manager: Any, manager_oriental: Any, staff: Any, directory: dict[str, Any]
+) -> None:
+    agreement = draft(manager, directory)
+    tranche = services.tranche_add(
+        actor=manager, agreement=agreement, amount="50000.00", due_date=dt.date(2027, 6, 1)
+    )
+    page = logged_in(manager).get(f"/partners/agreements/{agreement.pk}/").content.decode()
+    url = f"/partners/agreements/{agreement.pk}/remove/tranche/{tranche.pk}/"
+    assert f'action="{url}"' in page
+    assert logged_in(staff).post(url).status_code == 403  # Nour's staff: read, never change
+    assert logged_in(manager_oriental).post(url).status_code == 404  # another region's
+    wrong_kind = f"/partners/agreements/{agreement.pk}/remove/payment/{tranche.pk}/"
+    assert logged_in(manager).post(wrong_kind).status_code == 404
+    assert logged_in(manager).get(url).status_code == 405
+    assert Tranche.objects.filter(pk=tranche.pk).exists()
+    done = logged_in(manager).post(url, follow=True).content.decode()
+    assert "Removed from the draft." in done
+    assert not Tranche.objects.filter(pk=tranche.pk).exists()
