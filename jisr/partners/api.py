@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from jisr.accounts.api import api_user
-from jisr.core.errors import InvalidInput
+from jisr.core.errors import InvalidInput, NotFound
 from jisr.partners import selectors, services
 from jisr.partners._api_schemas import (
     AgreementDetailOut,
@@ -277,6 +277,17 @@ def agreement_activate(request: HttpRequest, agreement_id: int, body: SignIn) ->
     user = api_user(request)
     agreement = selectors.agreement_get(user=user, agreement_id=agreement_id)
     services.agreement_activate(actor=user, agreement=agreement, signed_on=body.signed_on)
+    return _detail(request, agreement_id)
+
+
+@router.delete("/agreements/{agreement_id}/{kind}/{item_id}", response=AgreementDetailOut)
+def draft_item_remove(request: HttpRequest, agreement_id: int, kind: str, item_id: int) -> Any:
+    """kind: tranche, report or indicator (of a draft agreement)."""
+    user = api_user(request)
+    if kind not in services.DRAFT_ITEMS:
+        raise NotFound()
+    agreement = selectors.agreement_get(user=user, agreement_id=agreement_id)
+    services.draft_item_remove(actor=user, agreement=agreement, kind=kind, item_id=item_id)
     return _detail(request, agreement_id)
 
 

@@ -359,3 +359,18 @@ def test_pages_in_arabic_and_french(
     assert "مركز الاستقبال النهاري للأطفال في وضعية إعاقة" in arabic.content.decode()
     french = logged_in(manager, "fr").get(f"/partners/organizations/{directory['nour'].pk}/")
     assert '<h2 class="h5">Services</h2>' in french.content.decode()  # not the household's
+
+
+def test_the_api_removes_a_draft_item(
+    manager: Any, manager_oriental: Any, directory: dict[str, Any]
+) -> None:
+    agreement = agreement_draft(manager, directory["nour"], reference="EN-API-DRAFT")
+    first = agreement.tranches.order_by("number").first()
+    assert first is not None
+    url = f"/api/v1/partners/agreements/{agreement.pk}/tranche/{first.pk}"
+    assert client_for(manager_oriental).delete(url).status_code == 404
+    assert client_for(manager).delete(url.replace("/tranche/", "/payment/")).status_code == 404
+    removed = client_for(manager).delete(url)
+    assert removed.status_code == 200
+    assert [t["number"] for t in removed.json()["tranches"]] == [1]
+    assert agreement.tranches.count() == 1
