@@ -198,3 +198,11 @@ def background_jobs_done(page: Any) -> None:
         jobs.run(job)
     page.reload()
     assert page.locator("#job-progress").get_attribute("data-status") == "succeeded"
+
+
+def success_message(tab: Any) -> str:
+    """The message shown after a step, once sure that the step succeeded."""
+    alert = tab.locator("main .alert[role=status]")
+    text = str(alert.inner_text())
+    assert "alert-success" in str(alert.get_attribute("class")), text
+    return text

@@ -29,6 +29,7 @@ from jisr.casework.models import (
     Visit,
 )
 from jisr.conftest import SCREENSHOTS, background_jobs_done, in_language
+from jisr.conftest import success_message as success
 from jisr.registry.tests.factories import HouseholdFactory, MembershipFactory, PersonFactory
 from jisr.workforce.tests.factories import profile_for
 
@@ -53,14 +54,6 @@ def in_french(tab: Any) -> str:
 def shot(tab: Any, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / f"casework-{name}-fr.png"), full_page=True)
-
-
-def success(tab: Any) -> str:
-    """The message shown after a step, once sure that the step succeeded."""
-    alert = tab.locator("main .alert[role=status]")
-    text = str(alert.inner_text())
-    assert "alert-success" in str(alert.get_attribute("class")), text
-    return text
 
 
 def steps(tab: Any) -> list[str]:

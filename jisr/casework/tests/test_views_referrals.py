@@ -18,10 +18,8 @@ from jisr.registry.tests.test_views import logged_in
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("language", "name_field"), [("ar", "name_ar"), ("fr", "name_fr")])
-def test_the_shared_commune_shows_its_name_in_the_readers_language(
-    case: Case, people: dict[str, Any], partner: dict[str, Any], language: str, name_field: str
-) -> None:
+def referred(case: Case, people: dict[str, Any], partner: dict[str, Any], fields: list[str]) -> Any:
+    """The case referred to the partner's day care, its consent sharing `fields`."""
     owner, organization = people["owner"], partner["organization"]
     services.consent_record(
         actor=owner,
@@ -29,12 +27,19 @@ def test_the_shared_commune_shows_its_name_in_the_readers_language(
         given_by="Fatima (mother)",
         purpose="day care",
         scope="referral",
-        fields=["first_name", "commune"],
+        fields=fields,
         given_on=timezone.localdate(),
         recipients=[organization],
     )
     day_care = Service.objects.create(organization=organization, name="Accueil", status="active")
-    referral = services.referral_send(actor=owner, case=case, service=day_care, reason="day care")
+    return services.referral_send(actor=owner, case=case, service=day_care, reason="day care")
+
+
+@pytest.mark.parametrize(("language", "name_field"), [("ar", "name_ar"), ("fr", "name_fr")])
+def test_the_shared_commune_shows_its_name_in_the_readers_language(
+    case: Case, people: dict[str, Any], partner: dict[str, Any], language: str, name_field: str
+) -> None:
+    referral = referred(case, people, partner, ["first_name", "commune"])
     assert referral.shared["commune"] == case.commune_code  # the snapshot keeps the code only
 
     page = logged_in(people["partner_in"], language).get(f"/cases/referrals/{referral.pk}/")
@@ -49,19 +54,7 @@ def test_the_shared_commune_shows_its_name_in_the_readers_language(
 def test_a_commune_no_longer_known_shows_its_code_alone(
     case: Case, people: dict[str, Any], partner: dict[str, Any]
 ) -> None:
-    owner, organization = people["owner"], partner["organization"]
-    services.consent_record(
-        actor=owner,
-        case=case,
-        given_by="Fatima (mother)",
-        purpose="day care",
-        scope="referral",
-        fields=["commune"],
-        given_on=timezone.localdate(),
-        recipients=[organization],
-    )
-    day_care = Service.objects.create(organization=organization, name="Accueil", status="active")
-    referral = services.referral_send(actor=owner, case=case, service=day_care, reason="day care")
+    referral = referred(case, people, partner, ["commune"])
     referral.shared = {**referral.shared, "commune": "99.99.999"}  # an old snapshot's code
     referral.save(update_fields=["shared"])
 

@@ -20,6 +20,7 @@ from jisr.accounts.roles import Role
 from jisr.casework import services as casework
 from jisr.casework.models import Case, Referral, ReferralStatus
 from jisr.conftest import SCREENSHOTS, in_language
+from jisr.conftest import success_message as success
 from jisr.partners import demo, selectors
 from jisr.partners import services as partners
 from jisr.partners.models import Agreement, Organization, Service
@@ -47,13 +48,6 @@ def in_french(tab: Any) -> str:
 def shot(tab: Any, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / f"partners-{name}-fr.png"), full_page=True)
-
-
-def success(tab: Any) -> str:
-    alert = tab.locator("main .alert[role=status]")
-    text = str(alert.inner_text())
-    assert "alert-success" in str(alert.get_attribute("class")), text
-    return text
 
 
 def referred_child(*, worker: Any, supervisor: Any, first_name: str, service: Service) -> Case:

@@ -124,13 +124,21 @@ def test_an_approved_payroll_is_frozen_by_the_database(
     assert lines.update(status="paid") == 1  # a status the provider reports may change
 
 
-def test_an_export_records_its_order_and_rewrites_no_line(
+@pytest.fixture
+def approved(
     decided: dict[str, Any], maker: Any, checker: Any, settings: Any, tmp_path: Any
-) -> None:
+) -> PaymentCycle:
+    """The month's cycle, computed by `maker`, approved by `checker` (files under tmp_path)."""
     settings.DATA_DIR = tmp_path
     cycle = services.cycle_create(actor=maker, programme="asd", month=MONTH)
     services.payroll_compute(actor=maker, cycle_id=cycle.pk)
-    approved = services.payroll_approve(actor=checker, cycle_id=cycle.pk)
+    return services.payroll_approve(actor=checker, cycle_id=cycle.pk)
+
+
+def test_an_export_records_its_order_and_rewrites_no_line(
+    approved: PaymentCycle, decided: dict[str, Any], checker: Any
+) -> None:
+    cycle = approved
     assert set(approved.order_digests) == {"cash_wallet_csv"}  # one digest per provider paid
     before = list(PayrollLine.objects.filter(cycle=cycle).values())
     services.payments_export(actor=checker, cycle_id=cycle.pk, provider="cash_wallet_csv")
@@ -145,12 +153,9 @@ def test_an_export_records_its_order_and_rewrites_no_line(
 
 
 def test_an_export_refuses_lines_changed_since_their_approval(
-    decided: dict[str, Any], maker: Any, checker: Any, settings: Any, tmp_path: Any
+    approved: PaymentCycle, checker: Any, tmp_path: Any
 ) -> None:
-    settings.DATA_DIR = tmp_path
-    cycle = services.cycle_create(actor=maker, programme="asd", month=MONTH)
-    services.payroll_compute(actor=maker, cycle_id=cycle.pk)
-    services.payroll_approve(actor=checker, cycle_id=cycle.pk)
+    cycle = approved
     with connection.cursor() as cursor:  # behind the database's back (its trigger off)
         if connection.vendor == "postgresql":
             cursor.execute("SET session_replication_role = replica")
