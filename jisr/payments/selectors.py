@@ -3,6 +3,7 @@ payments (scoped like the household, the read audited)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -59,16 +60,25 @@ def _money(value: Decimal | None) -> str:
     return str((value or Decimal(0)).quantize(Decimal("0.01")))
 
 
-def status_shown() -> Case:
-    """A line's status as people know it: a payable line whose provider's order is recorded has
-    been sent (the export records the order, it does not update the lines)."""
-    sent = Exists(
-        ProviderFile.objects.filter(
-            cycle=OuterRef("cycle"), provider=OuterRef("provider"), kind=FileKind.ORDER
+def status_shown(sent: Iterable[str] | None = None) -> Case:
+    """A line's status as people know it: a payable line with something to pay whose provider's
+    order is recorded has been sent (the export records the order, it does not update the lines).
+    `sent`: the providers whose order is recorded, when the caller knows them (one cycle's lines);
+    otherwise each line's cycle is looked up."""
+    recorded: Q | Exists = (
+        Exists(
+            ProviderFile.objects.filter(
+                cycle=OuterRef("cycle"), provider=OuterRef("provider"), kind=FileKind.ORDER
+            )
         )
+        if sent is None
+        else Q(provider__in=list(sent))
     )
     return Case(
-        When(Q(status=LineStatus.PAYABLE, amount__gt=0) & sent, then=Value(LineStatus.EXPORTED)),
+        When(
+            Q(status=LineStatus.PAYABLE, amount__gt=0) & recorded,
+            then=Value(LineStatus.EXPORTED),
+        ),
         default=F("status"),
         output_field=CharField(),
     )
@@ -80,28 +90,12 @@ def _totals(lines: QuerySet[PayrollLine], field: str) -> list[dict[str, Any]]:
 
 
 def _status_totals(cycle: PaymentCycle, lines: QuerySet[PayrollLine]) -> list[dict[str, Any]]:
-    """Totals by status as shown (one pass over the lines, grouped with their provider: the
-    payable lines of a provider whose order is recorded have been sent)."""
-    sent = set(
-        ProviderFile.objects.filter(cycle=cycle, kind=FileKind.ORDER).values_list(
-            "provider", flat=True
-        )
+    """Totals by status as shown (the providers with a recorded order read once, not per line)."""
+    sent = ProviderFile.objects.filter(cycle=cycle, kind=FileKind.ORDER).values_list(
+        "provider", flat=True
     )
-    groups = lines.values("status", "provider", paid=Q(amount__gt=0)).annotate(
-        lines=Count("pk"), amount=Sum("amount")
-    )
-    totals: dict[str, list[Any]] = {}
-    for group in groups:
-        status = group["status"]
-        if status == LineStatus.PAYABLE and group["paid"] and group["provider"] in sent:
-            status = LineStatus.EXPORTED
-        total = totals.setdefault(status, [0, Decimal(0)])
-        total[0] += group["lines"]
-        total[1] += group["amount"] or 0
-    return [
-        {"status": status, "lines": count, "amount": _money(amount)}
-        for status, (count, amount) in sorted(totals.items())
-    ]
+    rows = _totals(lines.annotate(shown=status_shown(sent)), "shown")
+    return [{"status": row.pop("shown"), **row} for row in rows]
 
 
 def cycle_summary(*, user: Actor, cycle_id: int) -> dict[str, Any]:
