@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from decimal import Decimal
 
 import polars as pl
 
@@ -283,11 +282,6 @@ def _recoveries(
         pl.lit(None, dtype=pl.Int64).alias("source_line"),
         pl.col("overpayment"),
     )
-
-
-def mad(centimes: int) -> Decimal:
-    """Centimes → MAD, 2 places."""
-    return (Decimal(centimes) / 100).quantize(Decimal("0.01"))
 
 
 def _money(column: str) -> pl.Expr:

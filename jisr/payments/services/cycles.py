@@ -25,6 +25,7 @@ from jisr.payments import _payroll, orders
 from jisr.payments.errors import SameApprover, WrongCycleStatus
 from jisr.payments.models import FINAL_STATUSES, CycleStatus, PaymentCycle
 from jisr.programmes.models import Programme
+from jisr.rules import money
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # Programmes that pay households (AMO Tadamon's contributions are paid by the State to the insurer).
@@ -138,7 +139,7 @@ def payroll_compute(
         now,
     )
     cycle.line_count = written
-    cycle.total_amount = _payroll.mad(int(payable["amount"].sum()))
+    cycle.total_amount = money.from_centimes(int(payable["amount"].sum()))
     cycle.save()
     summary = PayrollSummary(
         cycle=cycle.pk,

@@ -29,11 +29,12 @@ from jisr.core import audit, faults
 from jisr.core.audit import Actor
 from jisr.core.errors import InvalidInput
 from jisr.core.jobs import Progress
-from jisr.payments import _payroll, orders, providers
+from jisr.payments import orders, providers
 from jisr.payments.errors import PayrollChanged, WrongCycleStatus
 from jisr.payments.models import CycleStatus, FileKind, PaymentCycle, ProviderFile
 from jisr.payments.orders import order_lines
 from jisr.payments.services.cycles import locked, payroll_hash, require_national
+from jisr.rules import money
 
 
 def cycle_directory(cycle: PaymentCycle) -> Path:
@@ -158,7 +159,7 @@ def payments_export(
             sha256=summary.sha256,
             size=summary.size,
             line_count=summary.count,
-            total_amount=_payroll.mad(summary.total),
+            total_amount=money.from_centimes(summary.total),
             created_by_id=audit.actor_id(actor),
             created_at=timezone.now(),
         )
@@ -181,7 +182,7 @@ def payments_export(
             "file": path.name,
             "sha256": summary.sha256,
             "lines": summary.count,
-            "total": str(_payroll.mad(summary.total)),
+            "total": str(money.from_centimes(summary.total)),
         },
     )
     if progress is not None:
@@ -191,7 +192,7 @@ def payments_export(
         provider,
         str(out / path.name if out else path),
         summary.count,
-        str(_payroll.mad(summary.total)),
+        str(money.from_centimes(summary.total)),
         summary.sha256,
         cycle.status,
     )
@@ -215,7 +216,7 @@ def _all_exported(cycle: PaymentCycle) -> None:
     """Every provider paid has its order: together they must be the approved payroll."""
     total = sum(
         (f.total_amount for f in ProviderFile.objects.filter(cycle=cycle, kind=FileKind.ORDER)),
-        start=_payroll.mad(0),
+        start=money.from_centimes(0),
     )
     if total != cycle.total_amount:
         raise PayrollChanged(

@@ -251,7 +251,7 @@ def _apply(
         sha256=sha,
         size=len(data),
         line_count=outcomes.height,
-        total_amount=_payroll.mad(int(outcomes["amount"].fill_null(0).sum())),
+        total_amount=money.from_centimes(int(outcomes["amount"].fill_null(0).sum())),
         created_by_id=audit.actor_id(actor),
         created_at=timezone.now(),
     )
@@ -271,7 +271,7 @@ def _apply(
         "pending": parsed.pending.height,
         "outstanding": outstanding,
         "amount_paid": str(
-            _payroll.mad(int(fresh.filter(pl.col("status") == "paid")["sent"].sum()))
+            money.from_centimes(int(fresh.filter(pl.col("status") == "paid")["sent"].sum()))
         ),
         "arrears_created": arrears,
         "mandates_set_aside": invalidated,
