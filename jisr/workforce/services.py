@@ -21,6 +21,7 @@ from jisr.accounts.roles import MANAGE_WORKFORCE, RECORD_SUPERVISION
 from jisr.core import access, audit
 from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, NotFound
+from jisr.rules.periods import age_on
 
 # The profiles' fields are part of this module's surface (re-exported).
 from jisr.workforce._profiles import DiplomaHeld as DiplomaHeld
@@ -131,10 +132,6 @@ def _locked_in(worker: SocialWorker, allowed: Iterable[str]) -> SocialWorker:
     return locked
 
 
-def _age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def _conditions_unmet(worker: SocialWorker, on: dt.date) -> list[str]:
     """The conditions of decree 2.22.604 that `worker` does not meet on `on`."""
     unmet = []
@@ -142,7 +139,7 @@ def _conditions_unmet(worker: SocialWorker, on: dt.date) -> list[str]:
         unmet.append(_("a diploma in the social field on the official list"))
     if worker.birth_date is None:
         unmet.append(_("a birth date (to check the minimum age of 18)"))
-    elif _age_on(worker.birth_date, on) < MINIMUM_AGE:
+    elif age_on(worker.birth_date, on) < MINIMUM_AGE:
         unmet.append(_("the minimum age of 18"))
     if not worker.moroccan_national and not worker.foreign_authorisation:
         unmet.append(_("Moroccan nationality or an authorisation to practise"))
