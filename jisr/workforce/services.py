@@ -302,9 +302,7 @@ def accreditations_expire(*, on: dt.date | None = None, actor: Actor = None) -> 
     (the daily housekeeping; `accreditation_require` already refuses them). A person running it
     needs MANAGE_WORKFORCE and a national scope; the system (actor None) runs it as a job."""
     if actor is not None:
-        access.require(actor, MANAGE_WORKFORCE)
-        if not access.user_scope(actor).national:
-            raise AccessDenied(permission=MANAGE_WORKFORCE)
+        access.require_national(actor, MANAGE_WORKFORCE)
     day = on or timezone.localdate()
     past = SocialWorker.objects.select_for_update().filter(
         accreditation_status=AccreditationState.GRANTED, accreditation_valid_until__lt=day
