@@ -52,7 +52,7 @@ def _profile_context(request: HttpRequest, worker: SocialWorker) -> dict[str, An
     return {
         "worker": worker,
         "own": own,
-        "accreditation": selectors.accreditation_status(user=worker.user),
+        "accreditation": selectors.profile_accreditation(worker=worker),
         "fields": services.ProfileFields.of(worker),
         "year": year,
         "training": selectors.training_records(worker=worker, year=year),
