@@ -53,7 +53,6 @@ def _profile_context(request: HttpRequest, worker: SocialWorker) -> dict[str, An
         "worker": worker,
         "own": own,
         "accreditation": selectors.profile_accreditation(worker=worker),
-        "fields": services.ProfileFields.of(worker),
         "year": year,
         "training": selectors.training_records(worker=worker, year=year),
         "training_hours": selectors.training_hours(worker=worker, year=year),
