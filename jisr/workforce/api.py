@@ -68,16 +68,6 @@ class AccreditationOut(Schema):
         )
 
 
-def _state(worker: SocialWorker) -> AccreditationStatus:
-    return selectors.accreditation_evaluate(
-        status=worker.accreditation_status,
-        valid_from=worker.accreditation_valid_from,
-        valid_until=worker.accreditation_valid_until,
-        on=timezone.localdate(),
-        active=worker.user.is_active,
-    )
-
-
 class ProfileSummaryOut(Schema):
     id: int
     username: str
@@ -150,7 +140,9 @@ class ProfileOut(Schema):
                 )
                 for held in fields.diplomas
             ],
-            accreditation=AccreditationOut.of(worker, _state(worker)),
+            accreditation=AccreditationOut.of(
+                worker, selectors.profile_accreditation(worker=worker)
+            ),
         )
 
 

@@ -125,6 +125,19 @@ def _profile_of(user: object) -> SocialWorker | None:
     return SocialWorker.objects.filter(user_id=user.pk).select_related("user").first()  # type: ignore[attr-defined]
 
 
+def profile_accreditation(
+    *, worker: SocialWorker, on: dt.date | None = None
+) -> AccreditationStatus:
+    """The accreditation of a profile already loaded (with its user) on `on` (default today)."""
+    return accreditation_evaluate(
+        status=worker.accreditation_status,
+        valid_from=worker.accreditation_valid_from,
+        valid_until=worker.accreditation_valid_until,
+        on=on or _today(),
+        active=worker.user.is_active,
+    )
+
+
 def accreditation_status(*, user: object, on: dt.date | None = None) -> AccreditationStatus:
     """The user's accreditation on `on` (default today): for a banner, or before a decision."""
     profile = _profile_of(user)
@@ -132,13 +145,7 @@ def accreditation_status(*, user: object, on: dt.date | None = None) -> Accredit
         return accreditation_evaluate(
             status=None, valid_from=None, valid_until=None, on=on or _today()
         )
-    return accreditation_evaluate(
-        status=profile.accreditation_status,
-        valid_from=profile.accreditation_valid_from,
-        valid_until=profile.accreditation_valid_until,
-        on=on or _today(),
-        active=profile.user.is_active,
-    )
+    return profile_accreditation(worker=profile, on=on)
 
 
 def accreditation_require(*, user: object, on: dt.date | None = None) -> None:

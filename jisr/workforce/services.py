@@ -21,6 +21,7 @@ from jisr.accounts.roles import MANAGE_WORKFORCE, RECORD_SUPERVISION
 from jisr.core import access, audit
 from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, NotFound
+from jisr.rules.periods import age_on
 
 # The profiles' fields are part of this module's surface (re-exported).
 from jisr.workforce._profiles import DiplomaHeld as DiplomaHeld
@@ -131,10 +132,6 @@ def _locked_in(worker: SocialWorker, allowed: Iterable[str]) -> SocialWorker:
     return locked
 
 
-def _age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def _conditions_unmet(worker: SocialWorker, on: dt.date) -> list[str]:
     """The conditions of decree 2.22.604 that `worker` does not meet on `on`."""
     unmet = []
@@ -142,7 +139,7 @@ def _conditions_unmet(worker: SocialWorker, on: dt.date) -> list[str]:
         unmet.append(_("a diploma in the social field on the official list"))
     if worker.birth_date is None:
         unmet.append(_("a birth date (to check the minimum age of 18)"))
-    elif _age_on(worker.birth_date, on) < MINIMUM_AGE:
+    elif age_on(worker.birth_date, on) < MINIMUM_AGE:
         unmet.append(_("the minimum age of 18"))
     if not worker.moroccan_national and not worker.foreign_authorisation:
         unmet.append(_("Moroccan nationality or an authorisation to practise"))
@@ -305,9 +302,7 @@ def accreditations_expire(*, on: dt.date | None = None, actor: Actor = None) -> 
     (the daily housekeeping; `accreditation_require` already refuses them). A person running it
     needs MANAGE_WORKFORCE and a national scope; the system (actor None) runs it as a job."""
     if actor is not None:
-        access.require(actor, MANAGE_WORKFORCE)
-        if not access.user_scope(actor).national:
-            raise AccessDenied(permission=MANAGE_WORKFORCE)
+        access.require_national(actor, MANAGE_WORKFORCE)
     day = on or timezone.localdate()
     past = SocialWorker.objects.select_for_update().filter(
         accreditation_status=AccreditationState.GRANTED, accreditation_valid_until__lt=day

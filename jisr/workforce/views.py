@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -49,11 +50,12 @@ def _profile_context(request: HttpRequest, worker: SocialWorker) -> dict[str, An
     year = timezone.localdate().year
     own = worker.user_id == user.pk
     can_manage = not own and access.has_action(user, MANAGE_WORKFORCE)
+    # The template names each held diploma: one query for them all, not one per diploma.
+    prefetch_related_objects([worker], "diplomas__diploma")
     return {
         "worker": worker,
         "own": own,
-        "accreditation": selectors.accreditation_status(user=worker.user),
-        "fields": services.ProfileFields.of(worker),
+        "accreditation": selectors.profile_accreditation(worker=worker),
         "year": year,
         "training": selectors.training_records(worker=worker, year=year),
         "training_hours": selectors.training_hours(worker=worker, year=year),
