@@ -386,14 +386,13 @@ def awaiting_decision(*, user: User) -> list[Case]:
     if not core_access.has_action(user, APPROVE_CASE):
         raise AccessDenied(permission=APPROVE_CASE)
     cases = list(
-        access.visible_cases(user)
+        access.approvable_cases(user)
         .filter(Q(status=CaseStatus.CLOSING) | Q(plans__status=PlanStatus.SUBMITTED))
         .exclude(owner=user)
         .select_related("household", "owner")
         .distinct()
         .order_by("opened_at", "pk")[:200]
     )
-    cases = [c for c in cases if access.can(user, Action.APPROVE, c)]
     _log_many(user, cases, "team")
     return cases
 
