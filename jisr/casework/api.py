@@ -271,9 +271,9 @@ def plan_decide(request: HttpRequest, plan_id: int, body: DecisionIn) -> dict[st
 
 @router.post("/cases/{case_id}/consents", response={201: dict[str, int]})
 def consent_record(request: HttpRequest, case_id: int, body: ConsentIn) -> Status[dict[str, int]]:
-    from jisr.partners.models import Organization
+    from jisr.partners import selectors as partners
 
-    recipients = list(Organization.objects.filter(pk__in=body.recipients))
+    recipients = list(partners.organizations_by_id(body.recipients))
     if len(recipients) != len(set(body.recipients)):
         raise InvalidInput(_("No such organisation in the directory."), field="recipients")
     consent = services.consent_record(
