@@ -126,10 +126,7 @@ class AssignIn(Schema):
 
 def _case(request: HttpRequest, case_id: int) -> Case:
     """The case, if the caller may see it (404 otherwise); services check the action."""
-    case = Case.objects.filter(pk=case_id).first()
-    if case is None or not access.can(api_user(request), access.Action.VIEW, case):
-        raise NotFound()
-    return case
+    return selectors.case_get(user=api_user(request), case_id=case_id)
 
 
 def _detail(detail: selectors.CaseDetail) -> dict[str, Any]:
@@ -212,9 +209,7 @@ def case_open(request: HttpRequest, body: CaseIn) -> Status[CaseOut]:
         person = membership.person
     outreach = None
     if body.outreach is not None:
-        outreach = selectors.outreach_list(user=user, status="").filter(pk=body.outreach).first()
-        if outreach is None:
-            raise NotFound()
+        outreach = selectors.outreach_item_get(user=user, item_id=body.outreach)
     case = services.case_open(
         actor=user,
         household=household,
@@ -276,9 +271,9 @@ def plan_decide(request: HttpRequest, plan_id: int, body: DecisionIn) -> dict[st
 
 @router.post("/cases/{case_id}/consents", response={201: dict[str, int]})
 def consent_record(request: HttpRequest, case_id: int, body: ConsentIn) -> Status[dict[str, int]]:
-    from jisr.partners.models import Organization
+    from jisr.partners import selectors as partners
 
-    recipients = list(Organization.objects.filter(pk__in=body.recipients))
+    recipients = list(partners.organizations_by_id(body.recipients))
     if len(recipients) != len(set(body.recipients)):
         raise InvalidInput(_("No such organisation in the directory."), field="recipients")
     consent = services.consent_record(

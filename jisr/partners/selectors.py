@@ -77,6 +77,11 @@ def services_by_id(ids: Iterable[uuid.UUID | str]) -> QuerySet[Service]:
     return Service.objects.filter(pk__in=list(ids)).select_related("organization")
 
 
+def organizations_by_id(ids: Iterable[uuid.UUID | str]) -> QuerySet[Organization]:
+    """Organisations by id (a system read: the caller names them, e.g. a consent's recipients)."""
+    return Organization.objects.filter(pk__in=list(ids))
+
+
 def _eligibility_filter(eligibility: dict[str, Any]) -> Q:
     unknown = sorted(set(eligibility) - set(ELIGIBILITY_KEYS))
     if unknown:

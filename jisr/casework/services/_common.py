@@ -13,6 +13,7 @@ from jisr.casework.access import Action
 from jisr.casework.errors import WrongCaseStatus
 from jisr.casework.models import Case, CaseEvent, CaseStatus
 from jisr.core import audit
+from jisr.core.errors import AccessDenied
 
 
 def accredited(actor: User) -> None:
@@ -28,12 +29,24 @@ def locked(case: Case) -> Case:
 
 def acting(actor: User, action: Action, case: Case, *statuses: CaseStatus) -> Case:
     """The case, locked, once the actor may do `action` on it in one of `statuses`."""
+    return acting_as(actor, (action,), case, *statuses)[0]
+
+
+def acting_as(
+    actor: User, actions: tuple[Action, ...], case: Case, *statuses: CaseStatus
+) -> tuple[Case, Action]:
+    """`acting` for a step taken by whichever relationship the actor has (the owner's work, else
+    a supervisor's call): the case, locked, and the first of `actions` the actor may do. The
+    relationships are found once; refused as `acting` refuses the last of `actions`."""
     current = locked(case)
-    granted = access.require(actor, action, current)
+    granted = access.require(actor, Action.VIEW, current)
+    action = next((a for a in actions if granted.may(a)), None)
+    if action is None:
+        raise AccessDenied(permission=str(actions[-1]))
     if statuses and current.status not in statuses:
         raise WrongCaseStatus(status=current.status)
     access.log(actor, current, str(action), granted.relation)
-    return current
+    return current, action
 
 
 def event(actor: User, case: Case, step: str, /, **detail: Any) -> None:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from jisr.accounts.models import User
 from jisr.accounts.roles import CHANGE_CASE, VIEW_HOUSEHOLD
-from jisr.casework import access as access_rules
 from jisr.casework import crypto
 from jisr.casework.access import Action
 from jisr.casework.errors import BadAssessment, SameApprover, TransferNotAccepted, WrongCaseStatus
@@ -36,7 +35,7 @@ from jisr.casework.models import (
     Visit,
     VisitKind,
 )
-from jisr.casework.services._common import accredited, acting, event
+from jisr.casework.services._common import accredited, acting, acting_as, event
 from jisr.core import access
 from jisr.core.errors import AccessDenied, InvalidInput, NotFound
 from jisr.programmes import selectors as programme_selectors
@@ -287,8 +286,7 @@ def note_add(*, actor: User, case: Case, text: str) -> CaseNote:
 @transaction.atomic(durable=True)
 def transfer_propose(*, actor: User, case: Case, to_user: User, reason: str) -> Transfer:
     """The owner (or their supervisor) proposes the case to another worker, who must accept."""
-    action = Action.WORK if access_rules.can(actor, Action.WORK, case) else Action.ASSIGN
-    case = acting(actor, action, case, *WORKING_STATUSES)
+    case, _action = acting_as(actor, (Action.WORK, Action.ASSIGN), case, *WORKING_STATUSES)
     if to_user is None or not access.has_action(to_user, CHANGE_CASE) or to_user == case.owner:
         raise InvalidInput(_("Transfer to another social worker."), field="to_user")
     if case.transfers.filter(status=TransferStatus.PROPOSED).exists():
@@ -365,9 +363,8 @@ def closure_decide(*, actor: User, case: Case, approve: bool, note: str = "") ->
 @transaction.atomic(durable=True)
 def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     """A closed case reopened by its owner (accredited) or their supervisor: assessed again."""
-    owner = access_rules.can(actor, Action.WORK, case)
-    case = acting(actor, Action.WORK if owner else Action.ASSIGN, case, CaseStatus.CLOSED)
-    if owner:
+    case, action = acting_as(actor, (Action.WORK, Action.ASSIGN), case, CaseStatus.CLOSED)
+    if action == Action.WORK:
         accredited(actor)
     case.status, case.reopened = CaseStatus.ASSESSMENT, case.reopened + 1
     case.closed_at = case.closed_by = None

@@ -29,7 +29,7 @@ from jisr.casework.models import (
     Referral,
     ReferralStatus,
 )
-from jisr.casework.services._common import accredited, acting, event
+from jisr.casework.services._common import accredited, acting, acting_as, event
 from jisr.core.errors import InvalidInput
 
 # What a consent may let a partner see, and how each is read from the case.
@@ -145,9 +145,9 @@ def referral_send(
 ) -> Referral:
     """Refer the case to a partner's service (see the module for the conditions): by its owner,
     or by a supervisor of the case (the only one who may override a missing consent)."""
-    owner = access.can(actor, Action.WORK, case)
-    action = Action.WORK if owner else Action.OVERRIDE_CONSENT
-    case = acting(actor, action, case, CaseStatus.ACTIVE, CaseStatus.PLANNING)
+    case, _action = acting_as(
+        actor, (Action.WORK, Action.OVERRIDE_CONSENT), case, CaseStatus.ACTIVE, CaseStatus.PLANNING
+    )
     accredited(actor)
     if not case.plans.filter(status="approved").exists():
         raise PlanNotApproved()
