@@ -17,7 +17,6 @@ from jisr.accounts.api import api_user
 from jisr.casework import access, selectors, services
 from jisr.casework.models import CarePlan, Case, Consent, Referral, Transfer
 from jisr.core.errors import InvalidInput, NotFound
-from jisr.registry import selectors as registry_selectors
 
 router = Router(tags=["casework"])
 
@@ -198,15 +197,10 @@ def case_list(
 @router.post("/cases/", response={201: CaseOut})
 def case_open(request: HttpRequest, body: CaseIn) -> Status[CaseOut]:
     user = api_user(request)
-    household = registry_selectors.household_in_scope(user=user, rsu_id=body.household)
-    person = None
-    if body.person:
-        membership = household.memberships.filter(person__rnp_id=body.person).first()
-        if membership is None:
-            raise InvalidInput(
-                _("This person is not a current member of the household."), field="person"
-            )
-        person = membership.person
+    # The household and its current members, as the web page's form finds them.
+    opening = selectors.case_opening(user=user, rsu_id=body.household)
+    person = opening.member(body.person or "")
+    household = opening.household
     outreach = None
     if body.outreach is not None:
         outreach = selectors.outreach_item_get(user=user, item_id=body.outreach)

@@ -302,3 +302,31 @@ def test_bad_assessments_and_rejections_are_refused(
         actor=people["partner_in"], referral=referral, accept=False, reason="no places until June"
     )
     assert Referral.objects.get().status == "rejected"
+
+
+def test_the_api_opens_a_case_for_a_current_member_only(
+    family: dict[str, Any], people: dict[str, Any]
+) -> None:
+    """A person who has left the household is not "the person concerned" of its case (as on the
+    web page's form)."""
+    from jisr.casework.models import Case
+    from jisr.registry.models import Membership
+    from jisr.registry.tests.test_api import client_for
+
+    household, son = family["household"], family["son"]
+    Membership.objects.filter(person=family["father"]).update(end=dt.date(2025, 6, 1))
+    client = client_for(people["owner"])
+    body = {"household": household.rsu_id, "source": "self", "summary": "Needs help"}
+    gone = client.post(
+        "/api/v1/cases/",
+        {**body, "person": family["father"].rnp_id},
+        content_type="application/json",
+    )
+    assert gone.status_code == 422
+    assert gone.json()["error"]["details"]["field"] == "person"
+    assert not Case.objects.exists()
+    opened = client.post(
+        "/api/v1/cases/", {**body, "person": son.rnp_id}, content_type="application/json"
+    )
+    assert opened.status_code == 201
+    assert Case.objects.get().person == son
