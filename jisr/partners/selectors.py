@@ -258,7 +258,8 @@ def agreement_list(
         agreements = agreements.filter(organization=organization)
     if status:
         agreements = agreements.filter(status=status)
-    return agreements.order_by("-start", "reference")
+    # The list page and the API show each agreement's organisation name.
+    return agreements.select_related("organization").order_by("-start", "reference")
 
 
 def agreement_get(*, user: Actor, agreement_id: int) -> Agreement:
