@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -367,15 +368,19 @@ def report_state(*, due: ReportDue, on: dt.date) -> ReportState:
     return ReportState(due=due, status=status, overdue=overdue)
 
 
-def tranche_progress(*, tranche: Tranche, on: dt.date | None = None) -> TrancheProgress:
+def tranche_progress(
+    *, tranche: Tranche, on: dt.date | None = None, dues: list[ReportDue] | None = None
+) -> TrancheProgress:
     """The reports a tranche requires (submitted? overdue on `on`?) and its indicators' values,
-    summed over the submitted reports."""
+    summed over the submitted reports. `dues`: the tranche's reports due, next due first, when
+    the caller has loaded them already."""
     day = on or timezone.localdate()
-    dues = list(
-        ReportDue.objects.filter(tranche=tranche)
-        .select_related("agreement", "report")
-        .order_by("due_date", "period_start")
-    )
+    if dues is None:
+        dues = list(
+            ReportDue.objects.filter(tranche=tranche)
+            .select_related("agreement", "report")
+            .order_by("due_date", "period_start")
+        )
     submitted = OutputReport.objects.filter(due__tranche=tranche, status=ReportStatus.SUBMITTED)
     people = submitted.aggregate(total=Sum("people_served"))["total"] or 0
     lines = OutputReportLine.objects.filter(report__in=submitted)
@@ -401,10 +406,15 @@ def agreement_detail(
     agreement = agreement_get(user=user, agreement_id=agreement_id)
     day = on or timezone.localdate()
     tranches = list(agreement.tranches.order_by("number"))
-    progress = [tranche_progress(tranche=t, on=day) for t in tranches]
-    dues = agreement.reports_due.select_related("agreement", "report", "tranche").order_by(
-        "due_date", "period_start"
+    dues = list(
+        agreement.reports_due.select_related("agreement", "report", "tranche").order_by(
+            "due_date", "period_start"
+        )
     )
+    by_tranche: dict[int | None, list[ReportDue]] = defaultdict(list)
+    for due in dues:
+        by_tranche[due.tranche_id].append(due)
+    progress = [tranche_progress(tranche=t, on=day, dues=by_tranche[t.pk]) for t in tranches]
     reports = [report_state(due=due, on=day) for due in dues]
     return {
         "agreement": agreement,
