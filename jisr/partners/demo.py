@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from jisr.geo.models import Commune
+from jisr.geo.selectors import commune_list
 from jisr.partners import services
 from jisr.partners.hsds import terms
 from jisr.partners.models import Agreement, Organization
@@ -330,8 +330,8 @@ def _organization(org: _Organization, communes: list[str]) -> dict[str, Any]:
 
 def _communes(region: str) -> list[str]:
     """Two urban communes and a rural one of the region (the demo's synthetic ones)."""
-    urban = Commune.objects.filter(region_id=region, milieu="urban").order_by("code")
-    rural = Commune.objects.filter(region_id=region, milieu="rural").order_by("code")
+    urban = commune_list(region_code=region).filter(milieu="urban")
+    rural = commune_list(region_code=region).filter(milieu="rural")
     return [*urban.values_list("code", flat=True)[:2], *rural.values_list("code", flat=True)[:1]]
 
 

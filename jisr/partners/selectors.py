@@ -24,7 +24,7 @@ from jisr.accounts.roles import MANAGE_AGREEMENTS, SUBMIT_PARTNER_REPORT, VIEW_D
 from jisr.core import access
 from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, InvalidInput, NotFound
-from jisr.geo.models import Commune
+from jisr.geo.selectors import commune_get
 from jisr.partners import _access
 from jisr.partners.hsds import export
 from jisr.partners.models import (
@@ -123,10 +123,10 @@ def services_search(
         "organization", "organization__region"
     )
     if commune:
-        place = Commune.objects.filter(code=commune).values_list("region_id", flat=True).first()
+        place = commune_get(code=commune)
         if place is None:
             raise InvalidInput(_("No such commune: %s") % commune, field="commune")
-        areas = ServiceArea.objects.filter(Q(commune_id=commune) | Q(region_id=place))
+        areas = ServiceArea.objects.filter(Q(commune_id=commune) | Q(region_id=place.region_id))
         services = services.filter(pk__in=areas.values("service_id"))
     for word in text.split():
         services = services.filter(
