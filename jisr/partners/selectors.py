@@ -383,14 +383,21 @@ def tranche_progress(
         )
     submitted = OutputReport.objects.filter(due__tranche=tranche, status=ReportStatus.SUBMITTED)
     people = submitted.aggregate(total=Sum("people_served"))["total"] or 0
-    lines = OutputReportLine.objects.filter(report__in=submitted)
+    delivered: dict[uuid.UUID, int] = dict(
+        OutputReportLine.objects.filter(report__in=submitted)
+        .values("service_id")
+        .annotate(total=Sum("delivered"))
+        .order_by()
+        .values_list("service_id", "total")
+    )
     indicators = []
     for indicator in tranche.indicators.select_related("service").order_by("pk"):
         if indicator.measure == IndicatorMeasure.PEOPLE_SERVED:
             achieved = people
+        elif indicator.service_id is not None:
+            achieved = delivered.get(indicator.service_id, 0)
         else:
-            counted = lines.filter(service=indicator.service) if indicator.service else lines
-            achieved = counted.aggregate(total=Sum("delivered"))["total"] or 0
+            achieved = sum(delivered.values())
         indicators.append(IndicatorState(indicator=indicator, achieved=achieved))
     return TrancheProgress(
         tranche=tranche,
