@@ -22,6 +22,7 @@ from jisr.geo.selectors import commune_list
 from jisr.partners import services
 from jisr.partners.hsds import terms
 from jisr.partners.models import Agreement, Organization
+from jisr.rules.periods import Month
 
 NAMESPACE = uuid.UUID("0f5b8a34-9c1e-4f7e-b2d4-3a6e1c0d9b57")
 STAFF_USERNAME = "partner"
@@ -343,8 +344,7 @@ def directory_document() -> list[dict[str, Any]]:
 
 def _month(day: dt.date, months: int) -> dt.date:
     """The first day of the month `months` after `day`'s."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
+    return Month.of(day).plus(months).first_day
 
 
 def _agreement(today: dt.date, staff: Any) -> bool:
