@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 
-from jisr.core import access
+from jisr.core import access, audit
 from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied
 from jisr.partners.models import Organization, OrganizationMember
@@ -25,17 +25,9 @@ def require(actor: Actor, permission: str, record: access.Located | None = None)
     access.require(actor, permission, record)
 
 
-def user_id(actor: Actor) -> int | None:
-    """The acting user's id (None for the system or an anonymous visitor)."""
-    if not getattr(actor, "is_authenticated", False):
-        return None
-    pk = getattr(actor, "pk", None)
-    return pk if isinstance(pk, int) else None
-
-
 def member_organization_id(user: Actor) -> uuid.UUID | None:
     """The organisation an active user works for (None for anyone else)."""
-    pk = user_id(user)
+    pk = audit.actor_id(user)
     if pk is None or not getattr(user, "is_active", False):
         return None
     return (

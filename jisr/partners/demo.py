@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from jisr.geo.models import Commune
+from jisr.geo.selectors import commune_list
 from jisr.partners import services
 from jisr.partners.hsds import terms
 from jisr.partners.models import Agreement, Organization
+from jisr.rules.periods import Month
 
 NAMESPACE = uuid.UUID("0f5b8a34-9c1e-4f7e-b2d4-3a6e1c0d9b57")
 STAFF_USERNAME = "partner"
@@ -31,36 +34,219 @@ def _id(*names: str) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join(names)))
 
 
-def _service(
-    org: str,
-    key: str,
-    name: str,
-    name_ar: str,
-    description: str,
-    eligibility: str,
-    *,
-    areas: list[tuple[str, str]],
-    location: str,
-    ages: tuple[int | None, int | None] = (None, None),
-    languages: tuple[str, ...] = ("ar", "ary", "fr"),
-    **jisr: str,
-) -> dict[str, Any]:
-    """An HSDS service (`areas`: ("commune" or "region", code); `jisr`: Jisr attributes)."""
-    ident = _id(org, key)
-    service: dict[str, Any] = {
+_ASSOCIATION = "Association (dahir n° 1-58-376 du 15 novembre 1958)"
+
+
+@dataclass(frozen=True)
+class _Service:
+    """A demo service. `communes`: indexes into its region's demo communes (none, or none of them
+    present: the whole region); `jisr`: Jisr attributes (see `hsds.terms`)."""
+
+    key: str
+    name: str
+    name_ar: str
+    description: str
+    eligibility: str
+    communes: tuple[int, ...] = ()
+    ages: tuple[int | None, int | None] = (None, None)
+    languages: tuple[str, ...] = ("ar", "ary", "fr")
+    jisr: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Organization:
+    """A demo organisation; its location is in its region's demo commune number `commune` (the
+    first one if the region has fewer)."""
+
+    key: str
+    kind: str
+    region: str
+    commune: int
+    year: int
+    name: str
+    name_ar: str
+    description: str
+    legal_status: str
+    address: str
+    city: str
+    phone: str
+    services: tuple[_Service, ...]
+
+
+ORGANIZATIONS: tuple[_Organization, ...] = (
+    _Organization(
+        "nour", "association", "06", 0, 2009,
+        "Association Nour pour l'inclusion des enfants en situation de handicap",
+        "جمعية نور لإدماج الأطفال في وضعية إعاقة",
+        "Accueil de jour, rééducation et inclusion scolaire d'enfants en situation de handicap.",
+        _ASSOCIATION, "12, rue des Orangers", "Casablanca", "+212 522 000 101",
+        services=(
+            _Service(
+                "day-centre",
+                "Centre d'accueil de jour pour enfants en situation de handicap",
+                "مركز الاستقبال النهاري للأطفال في وضعية إعاقة",
+                "Accueil éducatif et thérapeutique en journée, repas et transport.",
+                "Enfants de 3 à 18 ans en situation de handicap.",
+                communes=(0, 1), ages=(3, 18),
+                jisr={"requires_disability": "true", "places": "40", "places_taken": "36"},
+            ),
+            _Service(
+                "therapy",
+                "Rééducation et orthophonie",
+                "الترويض وتقويم النطق",
+                "Séances de kinésithérapie, psychomotricité et orthophonie.",
+                "Enfants de 0 à 18 ans en situation de handicap.",
+                communes=(0,), ages=(0, 18),
+                jisr={"requires_disability": "true", "places": "25", "places_taken": "25"},
+            ),
+        ),
+    ),
+    _Organization(
+        "dar-al-ajaza", "eps", "06", 1, 1998,
+        "Dar Al Ajaza — établissement de protection sociale pour personnes âgées",
+        "دار العجزة — مؤسسة للرعاية الاجتماعية للأشخاص المسنين",
+        "Hébergement et soins de personnes âgées sans soutien familial.",
+        "Établissement de protection sociale autorisé (loi 65.15)",
+        "Boulevard de la Résistance", "Casablanca", "+212 522 000 202",
+        services=(
+            _Service(
+                "residence",
+                "Hébergement des personnes âgées sans soutien familial",
+                "إيواء الأشخاص المسنين بدون سند عائلي",
+                "Hébergement permanent, repas, soins infirmiers et animation.",
+                "Personnes de 60 ans et plus, sans soutien familial, inscrites au RSU.",
+                ages=(60, None),
+                jisr={"requires_rsu": "true", "places": "80", "places_taken": "71"},
+            ),
+            _Service(
+                "day-care",
+                "Accueil de jour des personnes âgées",
+                "الاستقبال النهاري للأشخاص المسنين",
+                "Activités, repas et suivi de santé en journée.",
+                "Personnes de 60 ans et plus.",
+                communes=(1,), ages=(60, None),
+            ),
+        ),
+    ),
+    _Organization(
+        "al-amane", "association", "02", 0, 2012,
+        "Centre multifonctionnel pour femmes Al Amane",
+        "المركز متعدد الوظائف للنساء الأمان",
+        "Écoute, orientation juridique et autonomisation économique des femmes.",
+        _ASSOCIATION, "Avenue Mohammed V", "Oujda", "+212 536 000 303",
+        services=(
+            _Service(
+                "listening",
+                "Écoute et orientation des femmes victimes de violence",
+                "الاستماع والتوجيه للنساء ضحايا العنف",
+                "Écoute, accompagnement juridique et orientation vers les services.",
+                "Femmes de 18 ans et plus.",
+                ages=(18, None),
+                jisr={"sex": "F"},
+            ),
+            _Service(
+                "training",
+                "Formation professionnelle couture et pâtisserie",
+                "التكوين المهني في الخياطة والحلويات",
+                "Formation qualifiante de neuf mois et aide à l'installation.",
+                "Femmes de 16 à 45 ans inscrites au RSU.",
+                communes=(0, 1), ages=(16, 45),
+                jisr={"sex": "F", "requires_rsu": "true", "places": "30", "places_taken": "12"},
+            ),
+        ),
+    ),
+    _Organization(
+        "chp-oriental", "public_service", "02", 0, 1975,
+        "Centre hospitalier provincial — médecine physique et réadaptation",
+        "المركز الاستشفائي الإقليمي — مصلحة الطب الفيزيائي وإعادة التأهيل",
+        "Service hospitalier public de rééducation et d'appareillage.",
+        "Service public hospitalier (Ministère de la Santé)",
+        "Route de l'hôpital", "Oujda", "+212 536 000 404",
+        services=(
+            _Service(
+                "rehabilitation",
+                "Consultations de réadaptation fonctionnelle",
+                "استشارات إعادة التأهيل الوظيفي",
+                "Consultations, bilans et séances de rééducation.",
+                "Toute personne ; gratuit pour les assurés AMO Tadamon.",
+            ),
+            _Service(
+                "orthotics",
+                "Appareillage orthopédique",
+                "الأجهزة التقويمية",
+                "Prescription et fourniture de prothèses, orthèses et fauteuils roulants.",
+                "Personnes en situation de handicap.",
+                jisr={"requires_disability": "true"},
+            ),
+        ),
+    ),
+    _Organization(
+        "tamount", "cooperative", "02", 2, 2016,
+        "Coopérative Tamount",
+        "تعاونية تامونت",
+        "Coopérative agricole de femmes rurales (plantes aromatiques, couscous).",
+        "Coopérative (loi 112.12)", "Douar Ouled Ali", "", "+212 536 000 505",
+        services=(
+            _Service(
+                "inclusion",
+                "Insertion économique des femmes rurales",
+                "الإدماج الاقتصادي للنساء القرويات",
+                "Adhésion, formation et revenu tiré de la production collective.",
+                "Femmes de 18 à 60 ans de familles bénéficiaires de l'ASD.",
+                communes=(2,), ages=(18, 60), languages=("ar", "ary", "zgh"),
+                jisr={"sex": "F", "requires_asd": "true", "places": "15", "places_taken": "9"},
+            ),
+        ),
+    ),
+    _Organization(
+        "sanad", "association", "06", 0, 2005,
+        "Association Sanad pour la protection de l'enfance",
+        "جمعية سند لحماية الطفولة",
+        "Protection des enfants en situation de rue et soutien scolaire.",
+        "Association reconnue d'utilité publique",
+        "Rue Ibn Batouta", "Casablanca", "+212 522 000 606",
+        services=(
+            _Service(
+                "shelter",
+                "Accueil d'urgence des enfants en situation de rue",
+                "الاستقبال الاستعجالي للأطفال في وضعية الشارع",
+                "Mise à l'abri, soins, écoute et recherche de la famille.",
+                "Enfants de 6 à 17 ans.",
+                ages=(6, 17),
+                jisr={"places": "20", "places_taken": "18"},
+            ),
+            _Service(
+                "tutoring",
+                "Soutien scolaire",
+                "الدعم المدرسي",
+                "Cours de soutien et lutte contre l'abandon scolaire.",
+                "Enfants de 6 à 15 ans de familles bénéficiaires de l'ASD.",
+                communes=(0, 1), ages=(6, 15),
+                jisr={"requires_asd": "true", "places": "60", "places_taken": "41"},
+            ),
+        ),
+    ),
+)  # fmt: skip
+
+
+def _service(org: _Organization, service: _Service, communes: list[str]) -> dict[str, Any]:
+    """`service` as HSDS, `communes` being the demo communes of `org`'s region."""
+    key, ident = service.key, _id(org.key, service.key)
+    areas = [("commune", communes[i]) for i in service.communes if i < len(communes)]
+    document: dict[str, Any] = {
         "id": ident,
-        "organization_id": _id(org),
-        "name": name,
-        "alternate_name": name_ar,
-        "description": description,
+        "organization_id": _id(org.key),
+        "name": service.name,
+        "alternate_name": service.name_ar,
+        "description": service.description,
         "status": "active",
-        "eligibility_description": eligibility,
+        "eligibility_description": service.eligibility,
         "application_process": "Sur orientation d'un travailleur social ou en se présentant au "
         "centre avec la CNIE et, le cas échéant, l'attestation RSU.",
         "fees_description": "Gratuit.",
         "schedules": [
             {
-                "id": _id(org, key, "schedule"),
+                "id": _id(org.key, key, "schedule"),
                 "service_id": ident,
                 "freq": "WEEKLY",
                 "byday": WEEKDAYS,
@@ -70,67 +256,59 @@ def _service(
         ],
         "service_areas": [
             {
-                "id": _id(org, key, "area", code),
+                "id": _id(org.key, key, "area", code),
                 "service_id": ident,
                 "attributes": terms.attributes(
-                    "service_area", uuid.UUID(_id(org, key, "area", code)), {kind: code}
+                    "service_area", uuid.UUID(_id(org.key, key, "area", code)), {kind: code}
                 ),
             }
-            for kind, code in areas
+            for kind, code in areas or [("region", org.region)]
         ],
         "service_at_locations": [
-            {"id": _id(org, key, "at"), "service_id": ident, "location_id": location}
+            {
+                "id": _id(org.key, key, "at"),
+                "service_id": ident,
+                "location_id": _id(org.key, "location"),
+            }
         ],
         "languages": [
-            {"id": _id(org, key, "language", code), "service_id": ident, "code": code}
-            for code in languages
+            {"id": _id(org.key, key, "language", code), "service_id": ident, "code": code}
+            for code in service.languages
         ],
-        "attributes": terms.attributes("service", uuid.UUID(ident), jisr),
+        "attributes": terms.attributes("service", uuid.UUID(ident), dict(service.jisr)),
     }
-    if ages[0] is not None:
-        service["minimum_age"] = ages[0]
-    if ages[1] is not None:
-        service["maximum_age"] = ages[1]
-    return service
+    minimum, maximum = service.ages
+    if minimum is not None:
+        document["minimum_age"] = minimum
+    if maximum is not None:
+        document["maximum_age"] = maximum
+    return document
 
 
-def _organization(
-    key: str,
-    *,
-    kind: str,
-    name: str,
-    name_ar: str,
-    description: str,
-    legal_status: str,
-    region: str,
-    commune: str | None,
-    address: str,
-    city: str,
-    phone: str,
-    services: list[dict[str, Any]],
-    year: int,
-) -> dict[str, Any]:
-    ident, location = _id(key), _id(key, "location")
+def _organization(org: _Organization, communes: list[str]) -> dict[str, Any]:
+    """`org` with its services as HSDS, `communes` being the demo communes of its region."""
+    ident, location = _id(org.key), _id(org.key, "location")
+    commune = communes[org.commune if org.commune < len(communes) else 0] if communes else None
     return {
         "id": ident,
-        "name": name,
-        "alternate_name": name_ar,
-        "description": description,
-        "legal_status": legal_status,
-        "year_incorporated": year,
-        "phones": [{"id": _id(key, "phone"), "organization_id": ident, "number": phone}],
+        "name": org.name,
+        "alternate_name": org.name_ar,
+        "description": org.description,
+        "legal_status": org.legal_status,
+        "year_incorporated": org.year,
+        "phones": [{"id": _id(org.key, "phone"), "organization_id": ident, "number": org.phone}],
         "locations": [
             {
                 "id": location,
                 "location_type": "physical",
                 "organization_id": ident,
-                "name": name,
+                "name": org.name,
                 "addresses": [
                     {
-                        "id": _id(key, "address"),
+                        "id": _id(org.key, "address"),
                         "location_id": location,
-                        "address_1": address,
-                        "city": city,
+                        "address_1": org.address,
+                        "city": org.city,
                         "state_province": "",
                         "postal_code": "",
                         "country": "MA",
@@ -143,283 +321,30 @@ def _organization(
             }
         ],
         "attributes": terms.attributes(
-            "organization", uuid.UUID(ident), {"organization_kind": kind, "region": region}
+            "organization",
+            uuid.UUID(ident),
+            {"organization_kind": org.kind, "region": org.region},
         ),
-        "services": services,
+        "services": [_service(org, service, communes) for service in org.services],
     }
 
 
 def _communes(region: str) -> list[str]:
     """Two urban communes and a rural one of the region (the demo's synthetic ones)."""
-    urban = Commune.objects.filter(region_id=region, milieu="urban").order_by("code")
-    rural = Commune.objects.filter(region_id=region, milieu="rural").order_by("code")
+    urban = commune_list(region_code=region).filter(milieu="urban")
+    rural = commune_list(region_code=region).filter(milieu="rural")
     return [*urban.values_list("code", flat=True)[:2], *rural.values_list("code", flat=True)[:1]]
-
-
-def _areas(region: str, communes: list[str], *picks: int) -> list[tuple[str, str]]:
-    chosen = [("commune", communes[i]) for i in picks if i < len(communes)]
-    return chosen or [("region", region)]
 
 
 def directory_document() -> list[dict[str, Any]]:
     """The demo directory as HSDS organisations with their services."""
-    casa, oriental = _communes("06"), _communes("02")
-    casa_1 = casa[0] if casa else None
-    casa_2 = casa[1] if len(casa) > 1 else casa_1
-    oriental_1 = oriental[0] if oriental else None
-    oriental_3 = oriental[2] if len(oriental) > 2 else oriental_1
-    nour, dar, amane, chp, tamount, sanad = (
-        "nour", "dar-al-ajaza", "al-amane", "chp-oriental", "tamount", "sanad",
-    )  # fmt: skip
-    return [
-        _organization(
-            nour,
-            kind="association",
-            region="06",
-            commune=casa_1,
-            year=2009,
-            name="Association Nour pour l'inclusion des enfants en situation de handicap",
-            name_ar="جمعية نور لإدماج الأطفال في وضعية إعاقة",
-            description="Accueil de jour, rééducation et inclusion scolaire d'enfants en "
-            "situation de handicap.",
-            legal_status="Association (dahir n° 1-58-376 du 15 novembre 1958)",
-            address="12, rue des Orangers",
-            city="Casablanca",
-            phone="+212 522 000 101",
-            services=[
-                _service(
-                    nour,
-                    "day-centre",
-                    "Centre d'accueil de jour pour enfants en situation de handicap",
-                    "مركز الاستقبال النهاري للأطفال في وضعية إعاقة",
-                    "Accueil éducatif et thérapeutique en journée, repas et transport.",
-                    "Enfants de 3 à 18 ans en situation de handicap.",
-                    areas=_areas("06", casa, 0, 1),
-                    location=_id(nour, "location"),
-                    ages=(3, 18),
-                    requires_disability="true",
-                    places="40",
-                    places_taken="36",
-                ),
-                _service(
-                    nour,
-                    "therapy",
-                    "Rééducation et orthophonie",
-                    "الترويض وتقويم النطق",
-                    "Séances de kinésithérapie, psychomotricité et orthophonie.",
-                    "Enfants de 0 à 18 ans en situation de handicap.",
-                    areas=_areas("06", casa, 0),
-                    location=_id(nour, "location"),
-                    ages=(0, 18),
-                    requires_disability="true",
-                    places="25",
-                    places_taken="25",
-                ),
-            ],
-        ),
-        _organization(
-            dar,
-            kind="eps",
-            region="06",
-            commune=casa_2,
-            year=1998,
-            name="Dar Al Ajaza — établissement de protection sociale pour personnes âgées",
-            name_ar="دار العجزة — مؤسسة للرعاية الاجتماعية للأشخاص المسنين",
-            description="Hébergement et soins de personnes âgées sans soutien familial.",
-            legal_status="Établissement de protection sociale autorisé (loi 65.15)",
-            address="Boulevard de la Résistance",
-            city="Casablanca",
-            phone="+212 522 000 202",
-            services=[
-                _service(
-                    dar,
-                    "residence",
-                    "Hébergement des personnes âgées sans soutien familial",
-                    "إيواء الأشخاص المسنين بدون سند عائلي",
-                    "Hébergement permanent, repas, soins infirmiers et animation.",
-                    "Personnes de 60 ans et plus, sans soutien familial, inscrites au RSU.",
-                    areas=[("region", "06")],
-                    location=_id(dar, "location"),
-                    ages=(60, None),
-                    requires_rsu="true",
-                    places="80",
-                    places_taken="71",
-                ),
-                _service(
-                    dar,
-                    "day-care",
-                    "Accueil de jour des personnes âgées",
-                    "الاستقبال النهاري للأشخاص المسنين",
-                    "Activités, repas et suivi de santé en journée.",
-                    "Personnes de 60 ans et plus.",
-                    areas=_areas("06", casa, 1),
-                    location=_id(dar, "location"),
-                    ages=(60, None),
-                ),
-            ],
-        ),
-        _organization(
-            amane,
-            kind="association",
-            region="02",
-            commune=oriental_1,
-            year=2012,
-            name="Centre multifonctionnel pour femmes Al Amane",
-            name_ar="المركز متعدد الوظائف للنساء الأمان",
-            description="Écoute, orientation juridique et autonomisation économique des femmes.",
-            legal_status="Association (dahir n° 1-58-376 du 15 novembre 1958)",
-            address="Avenue Mohammed V",
-            city="Oujda",
-            phone="+212 536 000 303",
-            services=[
-                _service(
-                    amane,
-                    "listening",
-                    "Écoute et orientation des femmes victimes de violence",
-                    "الاستماع والتوجيه للنساء ضحايا العنف",
-                    "Écoute, accompagnement juridique et orientation vers les services.",
-                    "Femmes de 18 ans et plus.",
-                    areas=[("region", "02")],
-                    location=_id(amane, "location"),
-                    ages=(18, None),
-                    sex="F",
-                ),
-                _service(
-                    amane,
-                    "training",
-                    "Formation professionnelle couture et pâtisserie",
-                    "التكوين المهني في الخياطة والحلويات",
-                    "Formation qualifiante de neuf mois et aide à l'installation.",
-                    "Femmes de 16 à 45 ans inscrites au RSU.",
-                    areas=_areas("02", oriental, 0, 1),
-                    location=_id(amane, "location"),
-                    ages=(16, 45),
-                    sex="F",
-                    requires_rsu="true",
-                    places="30",
-                    places_taken="12",
-                ),
-            ],
-        ),
-        _organization(
-            chp,
-            kind="public_service",
-            region="02",
-            commune=oriental_1,
-            year=1975,
-            name="Centre hospitalier provincial — médecine physique et réadaptation",
-            name_ar="المركز الاستشفائي الإقليمي — مصلحة الطب الفيزيائي وإعادة التأهيل",
-            description="Service hospitalier public de rééducation et d'appareillage.",
-            legal_status="Service public hospitalier (Ministère de la Santé)",
-            address="Route de l'hôpital",
-            city="Oujda",
-            phone="+212 536 000 404",
-            services=[
-                _service(
-                    chp,
-                    "rehabilitation",
-                    "Consultations de réadaptation fonctionnelle",
-                    "استشارات إعادة التأهيل الوظيفي",
-                    "Consultations, bilans et séances de rééducation.",
-                    "Toute personne ; gratuit pour les assurés AMO Tadamon.",
-                    areas=[("region", "02")],
-                    location=_id(chp, "location"),
-                ),
-                _service(
-                    chp,
-                    "orthotics",
-                    "Appareillage orthopédique",
-                    "الأجهزة التقويمية",
-                    "Prescription et fourniture de prothèses, orthèses et fauteuils roulants.",
-                    "Personnes en situation de handicap.",
-                    areas=[("region", "02")],
-                    location=_id(chp, "location"),
-                    requires_disability="true",
-                ),
-            ],
-        ),
-        _organization(
-            tamount,
-            kind="cooperative",
-            region="02",
-            commune=oriental_3,
-            year=2016,
-            name="Coopérative Tamount",
-            name_ar="تعاونية تامونت",
-            description="Coopérative agricole de femmes rurales (plantes aromatiques, couscous).",
-            legal_status="Coopérative (loi 112.12)",
-            address="Douar Ouled Ali",
-            city="",
-            phone="+212 536 000 505",
-            services=[
-                _service(
-                    tamount,
-                    "inclusion",
-                    "Insertion économique des femmes rurales",
-                    "الإدماج الاقتصادي للنساء القرويات",
-                    "Adhésion, formation et revenu tiré de la production collective.",
-                    "Femmes de 18 à 60 ans de familles bénéficiaires de l'ASD.",
-                    areas=_areas("02", oriental, 2),
-                    location=_id(tamount, "location"),
-                    ages=(18, 60),
-                    sex="F",
-                    requires_asd="true",
-                    places="15",
-                    places_taken="9",
-                    languages=("ar", "ary", "zgh"),
-                ),
-            ],
-        ),
-        _organization(
-            sanad,
-            kind="association",
-            region="06",
-            commune=casa_1,
-            year=2005,
-            name="Association Sanad pour la protection de l'enfance",
-            name_ar="جمعية سند لحماية الطفولة",
-            description="Protection des enfants en situation de rue et soutien scolaire.",
-            legal_status="Association reconnue d'utilité publique",
-            address="Rue Ibn Batouta",
-            city="Casablanca",
-            phone="+212 522 000 606",
-            services=[
-                _service(
-                    sanad,
-                    "shelter",
-                    "Accueil d'urgence des enfants en situation de rue",
-                    "الاستقبال الاستعجالي للأطفال في وضعية الشارع",
-                    "Mise à l'abri, soins, écoute et recherche de la famille.",
-                    "Enfants de 6 à 17 ans.",
-                    areas=[("region", "06")],
-                    location=_id(sanad, "location"),
-                    ages=(6, 17),
-                    places="20",
-                    places_taken="18",
-                ),
-                _service(
-                    sanad,
-                    "tutoring",
-                    "Soutien scolaire",
-                    "الدعم المدرسي",
-                    "Cours de soutien et lutte contre l'abandon scolaire.",
-                    "Enfants de 6 à 15 ans de familles bénéficiaires de l'ASD.",
-                    areas=_areas("06", casa, 0, 1),
-                    location=_id(sanad, "location"),
-                    ages=(6, 15),
-                    requires_asd="true",
-                    places="60",
-                    places_taken="41",
-                ),
-            ],
-        ),
-    ]
+    communes = {region: _communes(region) for region in sorted({o.region for o in ORGANIZATIONS})}
+    return [_organization(org, communes[org.region]) for org in ORGANIZATIONS]
 
 
 def _month(day: dt.date, months: int) -> dt.date:
     """The first day of the month `months` after `day`'s."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
+    return Month.of(day).plus(months).first_day
 
 
 def _agreement(today: dt.date, staff: Any) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,7 +24,7 @@ from jisr.accounts.roles import MANAGE_AGREEMENTS, SUBMIT_PARTNER_REPORT, VIEW_D
 from jisr.core import access
 from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, InvalidInput, NotFound
-from jisr.geo.models import Commune
+from jisr.geo.selectors import commune_get
 from jisr.partners import _access
 from jisr.partners.hsds import export
 from jisr.partners.models import (
@@ -127,10 +128,10 @@ def services_search(
         "organization", "organization__region"
     )
     if commune:
-        place = Commune.objects.filter(code=commune).values_list("region_id", flat=True).first()
+        place = commune_get(code=commune)
         if place is None:
             raise InvalidInput(_("No such commune: %s") % commune, field="commune")
-        areas = ServiceArea.objects.filter(Q(commune_id=commune) | Q(region_id=place))
+        areas = ServiceArea.objects.filter(Q(commune_id=commune) | Q(region_id=place.region_id))
         services = services.filter(pk__in=areas.values("service_id"))
     for word in text.split():
         services = services.filter(
@@ -263,7 +264,8 @@ def agreement_list(
         agreements = agreements.filter(organization=organization)
     if status:
         agreements = agreements.filter(status=status)
-    return agreements.order_by("-start", "reference")
+    # The list page and the API show each agreement's organisation name.
+    return agreements.select_related("organization").order_by("-start", "reference")
 
 
 def agreement_get(*, user: Actor, agreement_id: int) -> Agreement:
@@ -371,25 +373,36 @@ def report_state(*, due: ReportDue, on: dt.date) -> ReportState:
     return ReportState(due=due, status=status, overdue=overdue)
 
 
-def tranche_progress(*, tranche: Tranche, on: dt.date | None = None) -> TrancheProgress:
+def tranche_progress(
+    *, tranche: Tranche, on: dt.date | None = None, dues: list[ReportDue] | None = None
+) -> TrancheProgress:
     """The reports a tranche requires (submitted? overdue on `on`?) and its indicators' values,
-    summed over the submitted reports."""
+    summed over the submitted reports. `dues`: the tranche's reports due, next due first, when
+    the caller has loaded them already."""
     day = on or timezone.localdate()
-    dues = list(
-        ReportDue.objects.filter(tranche=tranche)
-        .select_related("agreement", "report")
-        .order_by("due_date", "period_start")
-    )
+    if dues is None:
+        dues = list(
+            ReportDue.objects.filter(tranche=tranche)
+            .select_related("agreement", "report")
+            .order_by("due_date", "period_start")
+        )
     submitted = OutputReport.objects.filter(due__tranche=tranche, status=ReportStatus.SUBMITTED)
     people = submitted.aggregate(total=Sum("people_served"))["total"] or 0
-    lines = OutputReportLine.objects.filter(report__in=submitted)
+    delivered: dict[uuid.UUID, int] = dict(
+        OutputReportLine.objects.filter(report__in=submitted)
+        .values("service_id")
+        .annotate(total=Sum("delivered"))
+        .order_by()
+        .values_list("service_id", "total")
+    )
     indicators = []
     for indicator in tranche.indicators.select_related("service").order_by("pk"):
         if indicator.measure == IndicatorMeasure.PEOPLE_SERVED:
             achieved = people
+        elif indicator.service_id is not None:
+            achieved = delivered.get(indicator.service_id, 0)
         else:
-            counted = lines.filter(service=indicator.service) if indicator.service else lines
-            achieved = counted.aggregate(total=Sum("delivered"))["total"] or 0
+            achieved = sum(delivered.values())
         indicators.append(IndicatorState(indicator=indicator, achieved=achieved))
     return TrancheProgress(
         tranche=tranche,
@@ -405,10 +418,15 @@ def agreement_detail(
     agreement = agreement_get(user=user, agreement_id=agreement_id)
     day = on or timezone.localdate()
     tranches = list(agreement.tranches.order_by("number"))
-    progress = [tranche_progress(tranche=t, on=day) for t in tranches]
-    dues = agreement.reports_due.select_related("agreement", "report", "tranche").order_by(
-        "due_date", "period_start"
+    dues = list(
+        agreement.reports_due.select_related("agreement", "report", "tranche").order_by(
+            "due_date", "period_start"
+        )
     )
+    by_tranche: dict[int | None, list[ReportDue]] = defaultdict(list)
+    for due in dues:
+        by_tranche[due.tranche_id].append(due)
+    progress = [tranche_progress(tranche=t, on=day, dues=by_tranche[t.pk]) for t in tranches]
     reports = [report_state(due=due, on=day) for due in dues]
     return {
         "agreement": agreement,

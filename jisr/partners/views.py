@@ -7,6 +7,7 @@ read, services decide."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -127,9 +128,11 @@ def organization(request: HttpRequest, organization_id: uuid.UUID) -> HttpRespon
 def agreement_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     agreements = list(selectors.agreement_list(user=request.user))
-    overdue: dict[int, int] = {}
-    for due in selectors.overdue_reports(on=today, user=request.user):
-        overdue[due.agreement_id] = overdue.get(due.agreement_id, 0) + 1
+    overdue = Counter(
+        selectors.overdue_reports(on=today, user=request.user).values_list(
+            "agreement_id", flat=True
+        )
+    )
     rows = [(agreement, overdue.get(agreement.pk, 0)) for agreement in agreements]
     context = {
         "rows": rows,

@@ -120,7 +120,7 @@ def agreement_create(
         end=end,
         budget=total,
         contribution=share,
-        created_by_id=_access.user_id(actor),
+        created_by_id=audit.actor_id(actor),
     )
     audit.record(
         actor=actor,

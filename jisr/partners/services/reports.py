@@ -77,7 +77,7 @@ def output_report_save(
         )
     before = None
     if report is None:
-        report = OutputReport(due=locked, created_by_id=_access.user_id(actor))
+        report = OutputReport(due=locked, created_by_id=audit.actor_id(actor))
     else:
         before = {"people_served": report.people_served, "lines": _lines(report)}
     report.people_served, report.note = served, note.strip()
@@ -115,7 +115,7 @@ def output_report_submit(*, actor: Actor, report: OutputReport) -> OutputReport:
             field="period_end",
         )
     locked.status = ReportStatus.SUBMITTED
-    locked.submitted_by_id = _access.user_id(actor)
+    locked.submitted_by_id = audit.actor_id(actor)
     locked.submitted_at = locked.updated_at = timezone.now()
     locked.save()
     audit.record(
