@@ -180,6 +180,7 @@ def in_language(page: Any, language: str) -> str:
     """The page's main text, once sure that the page is in `language` (its lang and direction)
     and shows none of the catalogue's English messages (in its text, hidden parts and
     attributes alike)."""
+    page.wait_for_load_state()  # the whole new page, not the first part of its stream
     root = page.locator("html")
     direction = "rtl" if language == "ar" else "ltr"
     assert (root.get_attribute("lang"), root.get_attribute("dir")) == (language, direction)
@@ -202,6 +203,7 @@ def background_jobs_done(page: Any) -> None:
 
 def success_message(tab: Any) -> str:
     """The message shown after a step, once sure that the step succeeded."""
+    tab.wait_for_load_state()
     alert = tab.locator("main .alert[role=status]")
     text = str(alert.inner_text())
     assert "alert-success" in str(alert.get_attribute("class")), text

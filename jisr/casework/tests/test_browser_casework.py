@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from jisr.casework.models import DIMENSIONS, Case
-from jisr.conftest import SCREENSHOTS, background_jobs_done, in_language
+from jisr.conftest import SCREENSHOTS, background_jobs_done, in_language, success_message
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARABIC = range(0x0600, 0x0700)
@@ -46,12 +46,13 @@ def test_a_case_from_outreach_to_closure_in_arabic(
     supervisor.locator("#build-outreach").click()  # a background job for the whole area
     background_jobs_done(supervisor)
     supervisor.locator("#back-to-outreach").click()
+    supervisor.wait_for_url(f"{base}/cases/outreach/")  # the list, loaded, before counting
     row = supervisor.locator('#outreach tr[data-kind="disabled_child"]')
     assert arabic(row.inner_text())  # the child's name, as the registry holds it
     row.locator('input[name="items"]').check()
     shot(supervisor, "outreach")
     supervisor.locator("#assign-outreach").click()
-    assert supervisor.locator(".alert-success").is_visible()
+    success_message(supervisor)
 
     # The worker opens a case from her list of households to visit.
     worker = signed_in("khadija")
@@ -107,6 +108,7 @@ def test_a_case_from_outreach_to_closure_in_arabic(
         worker.check(f'#consent-form input[name="shared"][value="{field}"]')
     worker.select_option("#consent-recipients", str(journey["association"].pk))
     worker.locator("#consent-form button").click()
+    success_message(worker)
     assert worker.locator("#consents [data-consent]").count() == 1
     worker.select_option("#refer-service", str(journey["service"].pk))
     worker.fill("#refer-reason", "إعاقة حركية شديدة، تحتاج استقبالا نهاريا")

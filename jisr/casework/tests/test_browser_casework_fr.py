@@ -155,6 +155,7 @@ def test_transfer_rejected_referral_withdrawn_consent_and_visit_in_french(
     background_jobs_done(supervisor)
     assert supervisor.locator("#outreach-found").inner_text() == "1 nouveau ménage à visiter."
     supervisor.locator("#back-to-outreach").click()
+    supervisor.wait_for_url(f"{base}/cases/outreach/")  # the list, loaded, before counting
     assert supervisor.locator("#outreach tr[data-kind]").count() == 1
     row = supervisor.locator('#outreach tr[data-kind="elderly_alone"]')
     assert "une personne de 75 ans ou plus vivant seule" in row.inner_text()

@@ -56,6 +56,7 @@ def test_wrong_password_shows_a_translated_error(
     page.fill("#id_password", "not the password")
     page.get_by_role("button", name="تسجيل الدخول").click()
     error = page.locator("#login-error")
+    error.wait_for()  # visible, once the refused sign-in's page is there
     assert error.is_visible()
     assert any("\u0600" <= char <= "\u06ff" for char in error.inner_text())  # Arabic script
 
