@@ -301,6 +301,9 @@ def test_a_manager_drafts_and_signs_an_agreement_in_arabic(
         in_language(manager, "ar")
     tranches = list(agreement.tranches.order_by("number"))
     assert [(t.number, str(t.amount)) for t in tranches] == [(1, "100000.00"), (2, "30000.00")]
+    # Amounts read as amounts: thousands grouped, the Arabic decimal comma.
+    assert "130\u202f000,00" in manager.locator("#planned-total").inner_text()
+    assert "150\u202f000,00" in manager.locator("#planned-total").inner_text()
     second = tranches[1]
     manager.fill("#id_report-period_start", day(0))
     manager.fill("#id_report-period_end", day(90))

@@ -61,7 +61,7 @@ def test_explanation_page_in_the_users_language_and_audited(
     url = f"/programmes/households/{rsu}/explain/2026-03/"
     french = logged_in(worker, "fr").get(url)
     assert french.status_code == 200
-    assert "ASD : éligible, 500.00 MAD par mois (1 enfants payés)" in french.content.decode()
+    assert "ASD : éligible, 500.00 MAD par mois (enfants payés : 1)" in french.content.decode()
     english = logged_in(worker, "en").get(url).content.decode()
     assert "ASD: eligible, 500.00 MAD a month" in english
     assert "asd.minimum = 500.00" in english

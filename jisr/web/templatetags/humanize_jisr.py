@@ -1,8 +1,11 @@
-"""Small display filters: grouped numbers, role labels, the list separator."""
+"""Small display filters: grouped numbers, amounts of money, role labels, the list separator."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django import template
+from django.utils.formats import get_format
 from django.utils.translation import get_language_bidi
 
 from jisr.accounts.roles import Role
@@ -16,6 +19,25 @@ def grouped(value: int | None) -> str:
     if value is None:
         return "—"
     return f"{value:,}".replace(",", "\u202f")
+
+
+@register.filter
+def money(value: Decimal | int | str | None) -> str:
+    """An amount in MAD with its two decimals: thousands grouped as `grouped` groups them, the
+    language's decimal separator (a comma in Arabic and French, a point in English). Shown as it
+    is: never rounded beyond the centime, since the registry and the payroll hold centimes."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    centimes = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if centimes < 0 else ""
+    units, _, cents = f"{abs(centimes):.2f}".partition(".")
+    return f"{sign}{grouped(int(units))}{get_format('DECIMAL_SEPARATOR')}{cents}"
 
 
 @register.filter
