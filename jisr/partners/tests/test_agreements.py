@@ -95,6 +95,63 @@ def test_services_delivered_indicator_by_service(
     assert progress.unmet == ["Séances de soutien: 320 of 500"]
 
 
+def test_an_agreements_page_costs_the_same_queries_whatever_its_tranches(
+    sanad: Organization, manager: Any, other_staff: Any
+) -> None:
+    """Each tranche's progress as `tranche_progress` computes it alone, read in a number of
+    queries that does not grow with the tranches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def detail() -> tuple[int, dict[str, Any]]:
+        with CaptureQueriesContext(connection) as queries:
+            found = selectors.agreement_detail(user=manager, agreement_id=agreement.pk, on=TODAY)
+        return len(queries), found
+
+    agreement = agreement_draft(manager, sanad)
+    tutoring = Service.objects.get(name="Soutien scolaire")
+    few, _ = detail()
+    second = agreement.tranches.get(number=2)
+    services.draft_item_remove(
+        actor=manager, agreement=agreement, kind="tranche", item_id=second.pk
+    )
+    for day in (20, 40, 60):  # three tranches of 10,000 instead, each with its conditions
+        tranche = services.tranche_add(
+            actor=manager, agreement=agreement, amount="10000.00",
+            due_date=dt.date(2026, 6, 1) + dt.timedelta(day),
+        )  # fmt: skip
+        services.indicator_add(
+            actor=manager, tranche=tranche, measure="services_delivered", target=day,
+            service=tutoring,
+        )  # fmt: skip
+        services.indicator_add(actor=manager, tranche=tranche, measure="people_served", target=9)
+    services.agreement_activate(actor=manager, agreement=agreement, signed_on=dt.date(2026, 1, 5))
+    report = services.output_report_save(
+        actor=other_staff, due=agreement.reports_due.get(), people_served=45,
+        delivered={tutoring.pk: 30},
+    )  # fmt: skip
+    services.output_report_submit(actor=other_staff, report=report)
+    many, found = detail()
+    assert len(found["tranches"]) == 4
+    assert many == few  # 2 tranches then 4, with indicators, reports and services delivered
+    for shown in found["tranches"]:
+        alone = selectors.tranche_progress(tranche=shown.tranche, on=TODAY)
+        assert [(s.indicator.pk, s.achieved) for s in shown.indicators] == [
+            (s.indicator.pk, s.achieved) for s in alone.indicators
+        ]
+        assert [r.status for r in shown.reports] == [r.status for r in alone.reports]
+        assert shown.unmet == alone.unmet
+    achieved = {
+        (p.tranche.number, s.indicator.measure): s.achieved
+        for p in found["tranches"]
+        for s in p.indicators
+    }
+    # The report conditions the first tranche: the others' figures are their own (none yet).
+    assert achieved[(1, "people_served")] == 45
+    assert achieved[(3, "people_served")] == 0
+    assert achieved[(3, "services_delivered")] == 0
+
+
 def test_only_managers_of_the_organisations_region(
     sanad: Organization, worker: Any, manager_oriental: Any, staff: Any
 ) -> None:

@@ -59,7 +59,9 @@ def test_the_shown_amount_reads_back_to_the_same_centimes(centimes: int, languag
     with translation.override(language):
         shown = money(amount)
     units, separator, cents = shown.rpartition(DECIMAL_SEPARATOR[language])
-    assert separator and len(cents) == 2
+    assert separator
+    assert len(cents) == 2
     groups = units.lstrip("-").split(NNBSP)
-    assert all(len(group) == 3 for group in groups[1:]) and 1 <= len(groups[0]) <= 3
+    assert all(len(group) == 3 for group in groups[1:])
+    assert 1 <= len(groups[0]) <= 3
     assert Decimal(units.replace(NNBSP, "") + "." + cents) == amount
