@@ -384,7 +384,9 @@ def profile_detail(request: HttpRequest, profile_id: int) -> ProfileOut:
 def profile_update(request: HttpRequest, profile_id: int, body: ProfilePatch) -> ProfileOut:
     """Change the fields sent (not the accreditation); the others stay as they are."""
     user = api_user(request)
-    worker = selectors.profile_get(user=user, profile_id=profile_id, permission=MANAGE_WORKFORCE)
+    worker = selectors.profile_get(
+        user=user, profile_id=profile_id, permission=MANAGE_WORKFORCE, for_change=True
+    )
     data = body.model_dump(exclude_unset=True)
     reason = data.pop("reason", "")
     fields = dataclasses.replace(services.ProfileFields.of(worker), **_fields_from(data))
@@ -395,7 +397,7 @@ def profile_update(request: HttpRequest, profile_id: int, body: ProfilePatch) ->
 def _managed(request: HttpRequest, profile_id: int) -> tuple[User, SocialWorker]:
     user = api_user(request)
     return user, selectors.profile_get(
-        user=user, profile_id=profile_id, permission=MANAGE_WORKFORCE
+        user=user, profile_id=profile_id, permission=MANAGE_WORKFORCE, for_change=True
     )
 
 
@@ -443,7 +445,9 @@ def training_list(
 def training_add(request: HttpRequest, profile_id: int, body: TrainingIn) -> Status[TrainingOut]:
     """By the worker themself, or an administrator reaching them."""
     user = api_user(request)
-    worker = selectors.profile_get(user=user, profile_id=profile_id, permission=MANAGE_WORKFORCE)
+    worker = selectors.profile_get(
+        user=user, profile_id=profile_id, permission=MANAGE_WORKFORCE, for_change=True
+    )
     record = services.training_record_add(actor=user, worker=worker, **body.model_dump())
     return Status(201, TrainingOut.of(record))
 
@@ -460,7 +464,9 @@ def supervision_add(
 ) -> Status[SupervisionOut]:
     """By the worker's own supervisor (403 `not_the_supervisor` for anyone else)."""
     user = api_user(request)
-    worker = selectors.profile_get(user=user, profile_id=profile_id, permission=RECORD_SUPERVISION)
+    worker = selectors.profile_get(
+        user=user, profile_id=profile_id, permission=RECORD_SUPERVISION, for_change=True
+    )
     session = services.supervision_session_record(actor=user, worker=worker, **body.model_dump())
     return Status(201, SupervisionOut.of(session))
 

@@ -256,9 +256,12 @@ def profile_list(
     return profiles.select_related("user", "region", "supervisor").order_by("user__username")
 
 
-def profile_get(*, user: object, profile_id: int, permission: str = VIEW_WORKFORCE) -> SocialWorker:
+def profile_get(
+    *, user: object, profile_id: int, permission: str = VIEW_WORKFORCE, for_change: bool = False
+) -> SocialWorker:
     """One profile: the caller's own, or one in their reach with `permission` (NotFound
-    otherwise). A read of someone else's profile is audited."""
+    otherwise). A read of someone else's profile is audited as one; `for_change`: fetched to be
+    changed by a service, which audits the change it makes (not also a "profile viewed")."""
     own = _profile_of(user)
     if own is not None and own.pk == profile_id:
         return own
@@ -272,7 +275,8 @@ def profile_get(*, user: object, profile_id: int, permission: str = VIEW_WORKFOR
     )
     if found is None:
         raise NotFound()
-    audit.read(actor=user, action="workforce.profile_viewed", target=found)
+    if not for_change:
+        audit.read(actor=user, action="workforce.profile_viewed", target=found)
     return found
 
 

@@ -146,7 +146,7 @@ def _carry_out(request: HttpRequest, action: Callable[[], object], done: str) ->
 @require_POST
 def accreditation_action(request: HttpRequest, profile_id: int, action: str) -> HttpResponse:
     worker = selectors.profile_get(
-        user=request.user, profile_id=profile_id, permission=MANAGE_WORKFORCE
+        user=request.user, profile_id=profile_id, permission=MANAGE_WORKFORCE, for_change=True
     )
     change = ACCREDITATION_ACTIONS.get(action)
     if change is not None:
@@ -164,7 +164,7 @@ def _back_to(request: HttpRequest, worker: SocialWorker) -> HttpResponse:
 @require_POST
 def training_add(request: HttpRequest, profile_id: int) -> HttpResponse:
     worker = selectors.profile_get(
-        user=request.user, profile_id=profile_id, permission=MANAGE_WORKFORCE
+        user=request.user, profile_id=profile_id, permission=MANAGE_WORKFORCE, for_change=True
     )
     _carry_out(
         request,
@@ -192,7 +192,7 @@ def _count(request: HttpRequest, name: str) -> int:
 @require_POST
 def supervision_add(request: HttpRequest, profile_id: int) -> HttpResponse:
     worker = selectors.profile_get(
-        user=request.user, profile_id=profile_id, permission=RECORD_SUPERVISION
+        user=request.user, profile_id=profile_id, permission=RECORD_SUPERVISION, for_change=True
     )
     _carry_out(
         request,

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone, translation
 
 from jisr.accounts.roles import Role
+from jisr.core.models import AuditEvent
 from jisr.registry.tests.test_views import logged_in
 from jisr.workforce.models import Language, SocialWorker, SupervisionSession, TrainingRecord
 
@@ -133,6 +134,11 @@ def test_accreditation_action_and_supervision_through_the_pages(
     )
     assert response.status_code == 302
     assert SupervisionSession.objects.get().cases_reviewed == 5
+    # Each change is audited as what it is, not also as a profile viewed; a view is audited.
+    actions = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
+    assert "workforce.accreditation_suspended" in actions
+    assert "workforce.supervision_recorded" in actions
+    assert actions.count("workforce.profile_viewed") == 1  # the page read by the administrator
     # The worker may open their own profile but not reinstate their own accreditation.
     logged_in(worker.user).post(
         f"/workforce/workers/{worker.pk}/accreditation/reinstate/", {"reason": "x"}
