@@ -76,7 +76,10 @@ class ProfileSummaryOut(Schema):
     supervisor: str | None
     accreditation_status: str
     accreditation_valid_until: dt.date | None
+    # May practise today: granted, valid today and the account active, as `accreditation.current`
+    # of a profile and as the indicators count (a deactivated account's worker is not counted).
     accredited_today: bool
+    account_active: bool
 
     @classmethod
     def of(cls, worker: SocialWorker) -> ProfileSummaryOut:
@@ -88,7 +91,8 @@ class ProfileSummaryOut(Schema):
             supervisor=worker.supervisor.get_username() if worker.supervisor else None,
             accreditation_status=worker.accreditation_status,
             accreditation_valid_until=worker.accreditation_valid_until,
-            accredited_today=worker.accredited_on(timezone.localdate()),
+            accredited_today=selectors.profile_accreditation(worker=worker).ok,
+            account_active=worker.user.is_active,
         )
 
 

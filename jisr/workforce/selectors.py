@@ -318,14 +318,10 @@ def expiring_for(
 
 
 def open_case_counts() -> Mapping[int, int]:
-    """Open cases per user id, from the casework app once it provides
-    `jisr.casework.selectors.open_case_counts()`; none until then."""
-    try:
-        casework = importlib.import_module("jisr.casework.selectors")
-    except ImportError:
-        return {}
-    counts = getattr(casework, "open_case_counts", None)
-    return dict(counts()) if callable(counts) else {}
+    """Open cases per user id, from `jisr.casework.selectors.open_case_counts()` (imported when
+    called: casework builds on this app, not the other way round)."""
+    casework = importlib.import_module("jisr.casework.selectors")
+    return dict(casework.open_case_counts())
 
 
 def indicators_frame(*, on: dt.date, year: int, open_cases: OpenCases) -> pl.DataFrame:

@@ -52,6 +52,24 @@ def test_profile_list_is_scoped_by_region_commune_and_team(
     assert _usernames(client_for(lead).get(f"{BASE}/profiles/")) == ["worker02"]
 
 
+def test_a_deactivated_accounts_worker_is_listed_as_not_accredited_today(
+    admin: Any, worker: SocialWorker
+) -> None:
+    """The list says whether a worker may practise today by the rule the profile and the
+    indicators use: a granted, current accreditation on a deactivated account does not."""
+    client = client_for(admin)
+
+    def listed() -> tuple[bool, bool, bool]:
+        row = next(r for r in client.get(f"{BASE}/profiles/").json() if r["id"] == worker.pk)
+        detail = client.get(f"{BASE}/profiles/{worker.pk}").json()
+        return row["accredited_today"], row["account_active"], detail["accreditation"]["current"]
+
+    assert listed() == (True, True, True)
+    type(worker.user).objects.filter(pk=worker.user_id).update(is_active=False)
+    assert listed() == (False, False, False)
+    assert worker.accreditation_status == "granted"  # the accreditation itself is untouched
+
+
 def test_profile_list_filters(admin: Any, worker: SocialWorker, worker02: SocialWorker) -> None:
     client = client_for(admin)
     assert _usernames(client.get(f"{BASE}/profiles/?region=02")) == ["worker02"]
