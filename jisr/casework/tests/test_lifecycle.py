@@ -108,6 +108,19 @@ def test_from_intake_to_closure_and_back(
     } <= set(kinds)
 
 
+def test_the_workforce_indicators_count_open_cases_from_casework(
+    case: Any, people: dict[str, Any]
+) -> None:
+    from jisr.workforce import selectors as workforce
+
+    assert workforce.open_case_counts() == {people["owner"].pk: 1}
+    services.case_open(
+        actor=people["owner"], household=case.household, person=None, source="hotline",
+        summary="A second case for the same worker",
+    )  # fmt: skip
+    assert workforce.open_case_counts() == {people["owner"].pk: 2}
+
+
 def test_no_referral_before_the_plan_is_approved(
     family: dict[str, Any], people: dict[str, Any], partner: dict[str, Any]
 ) -> None:

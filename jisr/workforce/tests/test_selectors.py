@@ -229,25 +229,3 @@ def test_expiring_window_includes_both_ends_and_only_granted(
     found = selectors.expiring_accreditations(on=on)
     assert [p.user.username for p in found] == ["today", "day30", "day60"]
     assert [p.user.username for p in selectors.expiring_accreditations(days=29, on=on)] == ["today"]
-
-
-def test_open_case_counts_are_empty_until_casework_provides_them(monkeypatch: Any) -> None:
-    import importlib
-    import types
-
-    real = importlib.import_module
-
-    def without_casework(name: str, *args: Any) -> Any:
-        if name == "jisr.casework.selectors":
-            raise ModuleNotFoundError(name)
-        return real(name, *args)
-
-    monkeypatch.setattr(importlib, "import_module", without_casework)
-    assert selectors.open_case_counts() == {}
-    fake = types.SimpleNamespace(open_case_counts=lambda: {7: 12})
-    monkeypatch.setattr(
-        importlib,
-        "import_module",
-        lambda name, *a: fake if name == "jisr.casework.selectors" else real(name, *a),
-    )
-    assert selectors.open_case_counts() == {7: 12}
