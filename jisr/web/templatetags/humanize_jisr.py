@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import get_format
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language, get_language_bidi
 
 from jisr.accounts.roles import Role
 
@@ -52,3 +52,9 @@ def role_label(value: str) -> str:
 def list_separator() -> str:
     """Between a list's items: the Arabic comma in a right-to-left language, a comma otherwise."""
     return "\u060c " if get_language_bidi() else ", "
+
+
+@register.simple_tag
+def colon() -> str:
+    """Between a label and its value: French puts a no-break space before the colon."""
+    return "\u00a0: " if (get_language() or "").startswith("fr") else ": "

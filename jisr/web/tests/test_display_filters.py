@@ -65,3 +65,12 @@ def test_the_shown_amount_reads_back_to_the_same_centimes(centimes: int, languag
     assert all(len(group) == 3 for group in groups[1:])
     assert 1 <= len(groups[0]) <= 3
     assert Decimal(units.replace(NNBSP, "") + "." + cents) == amount
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("fr", "Date\u00a0: 1"), ("en", "Date: 1"), ("ar", "Date: 1")]
+)
+def test_a_label_and_its_value_are_separated_the_languages_way(language: str, shown: str) -> None:
+    template = Template("{% load humanize_jisr %}Date{% colon %}{{ value }}")
+    with translation.override(language):
+        assert template.render(Context({"value": 1})) == shown
