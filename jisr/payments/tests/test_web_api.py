@@ -54,6 +54,12 @@ def test_a_cycle_through_its_pages(
     page = other.get(f"/payments/cycles/{cycle.pk}/").content.decode()
     assert 'data-status="exported"' in page
     assert "JISR-" in page
+    # Totals by region, named in the reader's language beside their code.
+    household = decided["household"]
+    region = household.commune.region
+    assert f'<tr data-region="{region.code}"><td>{region.name_fr} <span' in (
+        logged_in(checker, "fr").get(f"/payments/cycles/{cycle.pk}/").content.decode()
+    )
     cycle.refresh_from_db()
     order = cycle.files.get()
     download = other.get(f"/payments/cycles/{cycle.pk}/files/{order.pk}/")
