@@ -104,6 +104,11 @@ def test_the_case_page_shows_the_record_and_the_owners_forms(
     html = client_for(people["owner"]).get(f"/cases/{case.pk}/").content.decode()
     assert case.reference in html
     assert "Father worried about transport costs." in html  # the note, decrypted here only
+    # What people wrote keeps its own direction (Arabic in a French page, French in an Arabic
+    # one): isolated, its direction read from its text.
+    assert '<div dir="auto">Father worried about transport costs.</div>' in html
+    assert "<bdi>Youssef needs physiotherapy</bdi>" in html
+    assert "<bdi>Weekly physiotherapy</bdi>" in html
     assert 'id="timeline"' in html
     assert 'data-step="plan_approved"' in html
     assert 'data-dimension="health_disability" data-level="high"' in html
