@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jisr.accounts.roles import APPROVE_CHANGE, CHANGE_HOUSEHOLD, REVIEW_DUPLICATES
 from jisr.core import access, audit
@@ -64,6 +65,15 @@ def household_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The declared monthly spending the index reads, each named on the household's page.
+SPENDING = (
+    ("spend_water", pgettext_lazy("spending", "water")),
+    ("spend_electricity", pgettext_lazy("spending", "electricity")),
+    ("spend_butane", pgettext_lazy("spending", "butane")),
+    ("spend_telephone", pgettext_lazy("spending", "telephone")),
+)
+
+
 @login_required
 def household_detail(request: HttpRequest, rsu_id: str) -> HttpResponse:
     detail = selectors.household_get(user=request.user, rsu_id=rsu_id)
@@ -72,6 +82,7 @@ def household_detail(request: HttpRequest, rsu_id: str) -> HttpResponse:
         "registry/household_detail.html",
         {
             "detail": detail,
+            "spending": [(label, getattr(detail.household, name)) for name, label in SPENDING],
             "can_change": access.can(request.user, CHANGE_HOUSEHOLD, detail.household),
             "declarations": DECLARATIONS,
         },

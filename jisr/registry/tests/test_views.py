@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from jisr.accounts.roles import Role
 from jisr.registry.models import ChangeRequestStatus, EventKind, HouseholdEvent
 from jisr.registry.tests.conftest import fresh
+from jisr.web.templatetags.humanize_jisr import money
 
 pytestmark = [pytest.mark.django_db]
 
@@ -33,6 +35,14 @@ def test_household_page_shows_members_history_and_actions(
     assert 'id="declare-menu"' in page
     assert f"/households/{rsu}/declare/birth/" in page
     assert "No change recorded since registration." in page
+    # Each declared spending the index reads is named, in the reader's language.
+    household = family["household"]
+    french = logged_in(worker, "fr").get(f"/households/{rsu}/").content.decode()
+    spending = french.split('id="spending">', 1)[1].split("</dd>", 1)[0]
+    for label, field in (("eau", "spend_water"), ("butane", "spend_butane")):
+        with translation.override("fr"):
+            amount = money(getattr(household, field))
+        assert f'{label}\u00a0: <span dir="ltr">{amount}</span>' in spending, spending
 
 
 def test_an_auditor_reads_but_cannot_declare(
