@@ -35,9 +35,12 @@ class Scope:
         return commune is not None and commune in self.communes
 
     def q(self, *, region_field: str, commune_field: str | None = None) -> Q:
-        """A filter matching the records in scope (matches nothing for an empty scope)."""
+        """A filter matching the records in scope (matches nothing for an empty scope). A
+        national scope matches everything as `~Q(pk__in=[])`, not `Q()`: Django drops an empty
+        `Q()` from an OR, so `nothing | Q()` would match nothing — a national auditor or manager
+        would see no record where the scope is or-ed with other grounds (team, organisation)."""
         if self.national:
-            return Q()
+            return ~Q(pk__in=[])
         condition = Q(pk__in=[])
         if self.regions:
             condition |= Q(**{f"{region_field}__in": sorted(self.regions)})

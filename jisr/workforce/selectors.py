@@ -226,7 +226,7 @@ def profiles_in_reach(*, user: object, permission: str) -> QuerySet[SocialWorker
     if not access.has_action(user, permission):
         return SocialWorker.objects.none()
     scope = access.user_scope(user)
-    if scope.national:  # (Q() would vanish when or-ed with the team condition below)
+    if scope.national:
         return SocialWorker.objects.all()
     reach = Q(supervisor_id=getattr(user, "pk", None))
     if not scope.empty:

@@ -37,6 +37,7 @@ def people(make_user: Callable[..., Any]) -> dict[str, Any]:
         "sup_elsewhere": make_user(Role.SUPERVISOR, username="sup_elsewhere", regions=["02"]),
         "auditor_in": make_user(Role.AUDITOR, username="auditor_in", regions=["06"]),
         "auditor_out": make_user(Role.AUDITOR, username="auditor_out", regions=["02"]),
+        "auditor_national": make_user(Role.AUDITOR, username="auditor_national", national=True),
         "partner_in": make_user(Role.PARTNER_STAFF, username="partner_in"),
         "partner_out": make_user(Role.PARTNER_STAFF, username="partner_out"),
         "manager": make_user(Role.PROGRAMME_MANAGER, username="manager", national=True),

@@ -37,6 +37,7 @@ EXPECTED: dict[str, set[Action]] = {
     "sup_elsewhere": set(),
     "auditor_in": {V, N},  # reads everything in scope, each read logged
     "auditor_out": set(),
+    "auditor_national": {V, N},  # a national scope is every territory's
     "partner_in": set(),  # the referral only, never the case
     "partner_out": set(),
     "manager": set(),  # programme and payment staff see no case content

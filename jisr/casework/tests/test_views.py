@@ -35,10 +35,10 @@ from jisr.workforce.tests.factories import profile_for
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-SEES = {"owner", "receiver", "sup_team", "sup_territory", "auditor_in"}
+SEES = {"owner", "receiver", "sup_team", "sup_territory", "auditor_in", "auditor_national"}
 WORKERS = {"owner", "colleague", "receiver", "sup_team", "sup_territory", "sup_elsewhere"}
 SUPERVISORS = {"sup_team", "sup_territory", "sup_elsewhere"}
-AUDITORS = {"auditor_in", "auditor_out"}
+AUDITORS = {"auditor_in", "auditor_out", "auditor_national"}
 
 
 def client_for(user: Any) -> Client:

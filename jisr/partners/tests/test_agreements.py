@@ -4,11 +4,13 @@ paid or withheld, closed; every refusal; reports overdue."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from jisr.accounts.roles import Role
 from jisr.core.errors import AccessDenied, InvalidInput, NotFound
 from jisr.core.models import AuditEvent
 from jisr.partners import demo, selectors, services
@@ -278,6 +280,21 @@ def test_agreements_are_seen_by_their_managers_and_their_organisations_staff(
         with pytest.raises(NotFound):
             selectors.agreement_get(user=outsider, agreement_id=agreement.pk)
         assert not selectors.agreement_list(user=outsider).exists()
+
+
+def test_a_national_manager_sees_every_regions_agreements(
+    directory: dict[str, Any], make_user: Callable[..., Any], manager: Any
+) -> None:
+    """A national scope or-ed with the organisation ground still matches everything (an empty
+    `Q()` would have vanished from the OR and shown a national manager nothing)."""
+    agreement = Agreement.objects.get(reference=demo.AGREEMENT_REFERENCE)
+    national = make_user(Role.PROGRAMME_MANAGER, username="manager_national", national=True)
+    for user in (national, manager):
+        assert list(selectors.agreement_list(user=user)) == [agreement], user
+        assert selectors.agreement_get(user=user, agreement_id=agreement.pk) == agreement
+    assert list(selectors.overdue_reports(on=TODAY, user=national)) == list(
+        selectors.overdue_reports(on=TODAY, user=None)
+    )
 
 
 def test_a_draft_is_corrected_item_by_item_never_once_signed(
