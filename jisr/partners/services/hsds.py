@@ -24,7 +24,8 @@ from jisr.core import access, audit
 from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, InvalidInput
 from jisr.partners.errors import HsdsRefused
-from jisr.partners.hsds.parse import WRITE_ORDER, Plan, read_organizations
+from jisr.partners.hsds.parse import read_organizations
+from jisr.partners.hsds.reading import WRITE_ORDER, Plan
 from jisr.partners.models import (
     Contact,
     Language,
