@@ -50,7 +50,8 @@ CODES = frozenset(
         "column_type", "no_lines", "required", "latin_name", "cnie", "method",
         "method_not_supported", "line_amount", "phone", "pickup_code", "duplicate_reference",
         # return files
-        "not_utf8", "empty_file", "missing_header", "duplicate_header", "format", "datetime",
+        "not_utf8", "empty_file", "no_header", "missing_header", "duplicate_header", "format",
+        "datetime",
         "count", "amount", "sha256", "checksum", "truncated", "columns", "field_count", "status",
         "reason_code", "date", "control_total", "currency", "xml_syntax", "xml_schema",
         "message_id",

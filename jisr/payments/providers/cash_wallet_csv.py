@@ -208,7 +208,7 @@ def _read_header(text: str, problems: Problems) -> tuple[dict[str, str], dict[st
         fields[key], where[key] = value, line
         position = end + 1
     if not fields:
-        problems.add(1, "", "missing_header")
+        problems.add(1, "", "no_header", ", ".join(("format", *RETURN_HEADER_KEYS)))
         return fields, where, position
     if fields.get("format") != RETURN_FORMAT:
         found = fields.get("format")

@@ -42,6 +42,9 @@ PROBLEMS: dict[str, Promise] = {
     # The return file
     "not_utf8": _("The file is not UTF-8 text (from line %(detail)s)."),
     "empty_file": _("The file is empty."),
+    "no_header": _(
+        "The file does not start with its header: lines '#name,value' giving %(detail)s."
+    ),
     "missing_header": _("The file's header is missing this field."),
     "duplicate_header": _("This header field was already given on line %(detail)s."),
     "format": _("This is not the expected kind of file (%(detail)s)."),

@@ -476,7 +476,10 @@ def test_a_csv_return_without_its_header_is_refused() -> None:
     data = csv_return()
     body = data[data.index(b"reference,") :]
     refused = refusal(ReturnRefused, CASH_WALLET.read_return, body)
-    assert problem_rows(refused) == {(1, None, "", "missing_header")}
+    assert problem_rows(refused) == {(1, None, "", "no_header")}
+    [problem] = refused.first()
+    assert "#name,value" in problem_text(problem.code, problem.detail)
+    assert "order_message_id" in problem_text(problem.code, problem.detail)  # what to write
     no_checksum = b"".join(
         line for line in data.splitlines(keepends=True) if b"#body_sha256" not in line
     )
