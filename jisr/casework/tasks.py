@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jisr.casework import services
 from jisr.casework.services.outreach import OUTREACH_BUILD
@@ -14,7 +15,7 @@ from jisr.core import jobs
 from jisr.core.models import Job
 
 
-@jobs.handler(OUTREACH_BUILD)
+@jobs.handler(OUTREACH_BUILD, label=gettext_lazy("finding households to visit"))
 def outreach_build_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """params: none (the area is the job's creator's)."""
     progress.stage(_("finding households to visit"))

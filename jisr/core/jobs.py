@@ -20,10 +20,13 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from jisr.core import audit
 from jisr.core.audit import Actor
+from jisr.core.errors import DomainError
 from jisr.core.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Job, "Progress"], Mapping[str, Any] | None]
 Listener = Callable[["Progress"], None]
 _HANDLERS: dict[str, Handler] = {}
+_LABELS: dict[str, Promise | str] = {}
 
 PROGRESS_INTERVAL = dt.timedelta(seconds=0.5)
 STALE_AFTER = dt.timedelta(minutes=5)
@@ -41,12 +45,21 @@ class UnknownJobKind(LookupError):
     pass
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
+def handler(kind: str, label: Promise | str | None = None) -> Callable[[Handler], Handler]:
+    """Register the handler of `kind`; `label` names such jobs to people (a lazy translation)."""
+
     def register(function: Handler) -> Handler:
         _HANDLERS[kind] = function
+        if label is not None:
+            _LABELS[kind] = label
         return function
 
     return register
+
+
+def kind_label(kind: str) -> str:
+    """What people call a kind of job, in the active language (its code when unnamed)."""
+    return str(_LABELS.get(kind, kind))
 
 
 @dataclass
@@ -126,7 +139,12 @@ def enqueue(*, kind: str, params: Mapping[str, Any], actor: Actor = None) -> Job
     if kind not in _HANDLERS:
         raise UnknownJobKind(kind)
     user_id = audit.actor_id(actor)
-    job = Job.objects.create(kind=kind, params=dict(params), created_by_id=user_id)
+    job = Job.objects.create(
+        kind=kind,
+        params=dict(params),
+        created_by_id=user_id,
+        language=translation.get_language() or "",
+    )
     audit.record(actor=actor, action="job.enqueued", target=job, after={"kind": kind, **params})
     return job
 
@@ -142,16 +160,22 @@ def run(job: Job, *, listener: Listener | None = None) -> Job:
             status=job.status, started_at=job.started_at, heartbeat_at=now, error=""
         )
     progress = Progress(job=job, listener=listener)
-    try:
-        if function is None:
-            raise UnknownJobKind(job.kind)
-        result = function(job, progress)
-    except Exception as error:  # the job failed: record why, keep the worker alive
-        log.exception("job %s failed", job.pk)
-        job.status, job.error = JobStatus.FAILED, f"{error}\n\n{traceback.format_exc()}"[-20000:]
-        job.result = getattr(error, "job_result", None)
-    else:
-        job.status, job.result = JobStatus.SUCCEEDED, dict(result or {})
+    # In the requester's language: stages, refusals and reports are read by them.
+    with translation.override(job.language or None):
+        try:
+            if function is None:
+                raise UnknownJobKind(job.kind)
+            result = function(job, progress)
+        except Exception as error:  # the job failed: record why, keep the worker alive
+            log.exception("job %s failed", job.pk)
+            job.status = JobStatus.FAILED
+            job.error = f"{error}\n\n{traceback.format_exc()}"[-20000:]
+            job.result = {
+                "message": failure_message(error),
+                **(getattr(error, "job_result", None) or {}),
+            }
+        else:
+            job.status, job.result = JobStatus.SUCCEEDED, dict(result or {})
     job.finished_at = timezone.now()
     if job.pk:
         Job.objects.filter(pk=job.pk).update(
@@ -165,6 +189,14 @@ def run(job: Job, *, listener: Listener | None = None) -> Job:
             heartbeat_at=job.finished_at,
         )
     return job
+
+
+def failure_message(error: Exception) -> str:
+    """What the requester reads of a failure: a refusal's own message (it says what to mend), or
+    that the job failed unexpectedly — the traceback stays in `Job.error`, for administrators."""
+    if isinstance(error, DomainError):
+        return str(error.text)
+    return gettext("The job failed unexpectedly; an administrator can read why in its record.")
 
 
 def worker_name() -> str:

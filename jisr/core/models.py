@@ -107,6 +107,8 @@ class Job(models.Model):
     worker = models.CharField(_("worker"), max_length=100, blank=True)
     result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The requester's language: the job's stages, messages and reports are written in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("job")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from jisr.core import jobs
 from jisr.core.errors import DomainError
 from jisr.core.models import Job
@@ -13,7 +15,7 @@ from jisr.payments import services
 from jisr.payments.services.requests import EXPORT, PAYROLL, RECONCILE
 
 
-@jobs.handler(PAYROLL)
+@jobs.handler(PAYROLL, label=gettext_lazy("payroll computation"))
 def payroll_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """params: cycle."""
     summary = services.payroll_compute(
@@ -22,7 +24,7 @@ def payroll_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     return summary.as_dict()
 
 
-@jobs.handler(EXPORT)
+@jobs.handler(EXPORT, label=gettext_lazy("payment order export"))
 def export_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """params: cycle, provider. The file stays in the cycle's folder (downloaded from its page)."""
     summary = services.payments_export(
@@ -34,7 +36,7 @@ def export_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     return summary.as_dict()
 
 
-@jobs.handler(RECONCILE)
+@jobs.handler(RECONCILE, label=gettext_lazy("return file reconciliation"))
 def reconcile_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """params: cycle, path (the uploaded file, kept), name. A refused file fails the job with the
     report in its result."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from jisr.core import jobs
 from jisr.core.models import Job
@@ -22,7 +23,7 @@ def _month(params: dict[str, Any]) -> Month:
     return Month.parse(params["month"]) if params.get("month") else Month.of(timezone.localdate())
 
 
-@jobs.handler(DECISIONS)
+@jobs.handler(DECISIONS, label=gettext_lazy("eligibility decisions"))
 def decisions_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """params: month (default: this month) and either household_ids, or flagged=true (the
     households marked for recomputation), or nothing (every active household). Idempotent."""
@@ -40,7 +41,7 @@ def simulation_directory(job_id: int) -> Path:
     return Path(settings.DATA_DIR) / "simulations" / str(job_id)
 
 
-@jobs.handler(SIMULATE)
+@jobs.handler(SIMULATE, label=gettext_lazy("reform simulation"))
 def simulate_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """params: month, reform (the YAML text). Writes the tables and charts in the job's folder."""
     return services.simulation_run(

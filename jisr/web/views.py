@@ -15,7 +15,7 @@ from jisr.accounts import services as accounts
 from jisr.accounts.roles import VIEW_AUDIT
 from jisr.core import access
 from jisr.core.errors import AccessDenied, NotFound
-from jisr.core.jobs import job_progress
+from jisr.core.jobs import job_progress, kind_label
 from jisr.core.models import AuditEvent, Job
 from jisr.geo.selectors import region_list
 
@@ -73,13 +73,35 @@ def _job_visible(request: HttpRequest, job_id: int) -> Job:
     return job
 
 
+# Parts of a job's result that are not figures: said otherwise on the page (the failure's message,
+# a kind's own fragment), or for machines.
+_NOT_FIGURES = frozenset({"message", "code", "refused", "details", "report"})
+
+
+def _job_figures(job: Job) -> list[tuple[str, object]]:
+    """The counts and values a job's result holds, each under its name, for the job's page."""
+    return [
+        (key, value)
+        for key, value in (job.result or {}).items()
+        if key not in _NOT_FIGURES and isinstance(value, (int, float, str)) and value != ""
+    ]
+
+
 @login_required
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     """A background job's progress (done/total, rate, ETA), refreshed by htmx while it runs."""
     job = _job_visible(request, job_id)
     # A job kind may bring its own progress fragment (e.g. a link to an import's error report).
     fragment = select_template([f"jobs/{job.kind}.html", "web/job_progress.html"])
-    context = {"job": job, "progress": job_progress(job), "fragment": fragment.template.name}
+    context = {
+        "job": job,
+        "progress": job_progress(job),
+        "fragment": fragment.template.name,
+        "kind_label": kind_label(job.kind),
+        "figures": _job_figures(job),
+        # A failure's traceback is for those who read the records, not for the requester.
+        "show_trace": access.can(request.user, VIEW_AUDIT),
+    }
     if request.headers.get("HX-Request"):
         return render(request, context["fragment"], context)
     return render(request, "web/job.html", context)

@@ -5,9 +5,11 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from jisr.core import jobs
+from jisr.core.errors import InvalidInput
 from jisr.core.models import Job, JobStatus
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +100,32 @@ def test_progress_bar_line_shows_rate_and_eta(db: Any) -> None:
     assert "50.0%" in line
     assert "5/s" in line
     assert "ETA 00:10" in line
+
+
+@jobs.handler("test.refuse")
+def refuse_handler(job: Job, progress: jobs.Progress) -> None:
+    progress.stage(gettext("Payments"))
+    raise InvalidInput(gettext("Payments"), field="month")
+
+
+def test_a_job_runs_in_its_requesters_language_and_says_why_it_failed(db: Any) -> None:
+    """Stages and refusals are read by whoever asked for the job: in their language, whatever
+    the worker's. A refusal's own message is kept; anything else is named a failure, its
+    traceback kept for administrators."""
+    with translation.override("fr"):
+        refused = jobs.enqueue(kind="test.refuse", params={})
+    with translation.override("ar"):
+        crashed = jobs.enqueue(kind="test.fail", params={})
+    assert (refused.language, crashed.language) == ("fr", "ar")
+    with translation.override("en"):  # the worker's own language does not matter
+        jobs.work(once=True, kinds=("test.refuse", "test.fail"))
+    refused.refresh_from_db()
+    crashed.refresh_from_db()
+    assert (refused.stage, refused.result) == ("Paiements", {"message": "Paiements"})
+    with translation.override("ar"):
+        unexpected = gettext(
+            "The job failed unexpectedly; an administrator can read why in its record."
+        )
+    assert crashed.result == {"message": unexpected}
+    assert unexpected != "The job failed unexpectedly; an administrator can read why in its record."
+    assert "row 3 is bad" in crashed.error  # the traceback, for the records

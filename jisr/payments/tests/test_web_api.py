@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from jisr.accounts.roles import Role
 from jisr.core import jobs
@@ -77,6 +78,18 @@ def test_a_cycle_through_its_pages(
     cycle.refresh_from_db()
     assert cycle.status == "exported"  # nothing changed
     assert AuditEvent.objects.filter(action="payments.return_refused").count() == 1
+    assert "Traceback" not in page  # the refusal and its report, not the program's insides
+
+    # Refused for a French-speaking officer: the report in French, whatever the worker's language.
+    french = logged_in(checker, "fr")
+    bad = SimpleUploadedFile("retour.csv", b"not,a,return\n1,2,3\n")
+    job_url = french.post(f"/payments/cycles/{cycle.pk}/reconcile/", {"file": bad}).url
+    with translation.override("en"):
+        run_jobs()
+    page = french.get(job_url).content.decode()
+    assert "Le fichier retour retour.csv a été refusé (2 problèmes)" in page
+    assert "Les noms de colonnes ne sont pas ceux attendus" in page
+    assert "Rapprochement du fichier retour" in page  # the job named in French
 
 
 def test_who_may_see_and_do_what(

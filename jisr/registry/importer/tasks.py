@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from jisr.core import jobs
 from jisr.core.models import Job
@@ -27,7 +28,7 @@ def report_url(job_id: int) -> str:
     return reverse("registry:import_report", args=[job_id])
 
 
-@jobs.handler(KIND)
+@jobs.handler(KIND, label=gettext_lazy("registry import"))
 def import_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """Idempotent like the import itself: a job run again after a crash writes nothing twice."""
     params = job.params

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jisr.core import jobs
 from jisr.core.snapshot import query_frame
@@ -70,7 +71,7 @@ def duplicates_find(
     today = timezone.localdate()
     run = f"dedup-{timezone.now():%Y%m%dT%H%M%S}"
     if progress:
-        progress.stage("snapshot")
+        progress.stage(_("reading the registry"))
     persons = persons_snapshot(today)
     if persons.height < 2:
         return {"persons": persons.height, "pairs": 0, "added": 0, "run": run}
@@ -78,17 +79,17 @@ def duplicates_find(
     model = None if retrain or not model_path.exists() else load_model(model_path)
     if model is None:
         if progress:
-            progress.stage("training", total=persons.height)
+            progress.stage(_("training the model"), total=persons.height)
         # u-probabilities from random pairs: never more pairs than the population has.
         u_pairs = min(U_PAIRS, persons.height * (persons.height - 1) / 2)
         model = train_model(person_features(persons, as_of=today), u_pairs=u_pairs)
         model_path.parent.mkdir(parents=True, exist_ok=True)
         save_model(model, model_path)
     if progress:
-        progress.stage("scoring pairs", total=persons.height)
+        progress.stage(_("scoring pairs"), total=persons.height)
     pairs = find_candidates(persons, threshold=threshold, as_of=today, model=model)
     if progress:
-        progress.stage("queueing", total=pairs.height)
+        progress.stage(_("queueing pairs for review"), total=pairs.height)
     found = [
         FoundPair(
             left_rnp_id=row["person_id_l"],
