@@ -21,6 +21,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jisr.accounts.roles import RECONCILE_PAYMENTS
 from jisr.core import audit, bulk, faults
@@ -65,7 +66,11 @@ def _refuse(problems: pl.DataFrame, *, actor: Actor, cycle: PaymentCycle, name: 
             after={"file": name, "problems": problems.height, "first": rows[:5]},
         )
     raise ReturnRefused(
-        _("The return file %(name)s was refused (%(count)d problems); nothing was changed.")
+        ngettext(
+            "The return file %(name)s was refused (%(count)d problem); nothing was changed.",
+            "The return file %(name)s was refused (%(count)d problems); nothing was changed.",
+            problems.height,
+        )
         % {"name": name, "count": problems.height},
         problems=rows,
         count=problems.height,
