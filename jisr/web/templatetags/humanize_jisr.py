@@ -22,6 +22,14 @@ def grouped(value: int | None) -> str:
 
 
 @register.filter
+def figure(value: object) -> object:
+    """A job's figure: a whole number grouped as `grouped` groups it, anything else as it is."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return grouped(value)
+    return value
+
+
+@register.filter
 def money(value: Decimal | int | str | None) -> str:
     """An amount in MAD with its two decimals: thousands grouped as `grouped` groups them, the
     language's decimal separator (a comma in Arabic and French, a point in English). Shown as it

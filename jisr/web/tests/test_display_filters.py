@@ -10,7 +10,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jisr.web.templatetags.humanize_jisr import grouped, money
+from jisr.web.templatetags.humanize_jisr import figure, grouped, money
 
 NNBSP = "\u202f"
 DECIMAL_SEPARATOR = {"ar": ",", "fr": ",", "en": "."}
@@ -74,3 +74,10 @@ def test_a_label_and_its_value_are_separated_the_languages_way(language: str, sh
     template = Template("{% load humanize_jisr %}Date{% colon %}{{ value }}")
     with translation.override(language):
         assert template.render(Context({"value": 1})) == shown
+
+
+def test_a_jobs_figures_group_whole_numbers_only() -> None:
+    assert figure(3_955_962) == f"3{NNBSP}955{NNBSP}962"
+    assert figure(True) is True  # a flag is not a count
+    assert figure("2026-03") == "2026-03"
+    assert figure(1.5) == 1.5
