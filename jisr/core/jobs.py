@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -161,7 +162,7 @@ def run(job: Job, *, listener: Listener | None = None) -> Job:
         )
     progress = Progress(job=job, listener=listener)
     # In the requester's language: stages, refusals and reports are read by them.
-    with translation.override(job.language or None):
+    with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             if function is None:
                 raise UnknownJobKind(job.kind)

@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts.roles import CHANGE_HOUSEHOLD, VIEW_AUDIT
@@ -98,7 +97,6 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 params={
                     "skip_invalid": data["skip_invalid"],
                     "reason": data["reason"],
-                    "language": get_language(),
                 },
                 actor=request.user,
             )

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from jisr.core import jobs
@@ -34,21 +33,20 @@ def import_job(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     params = job.params
     directory = job_directory(job.pk)
     effective = params.get("effective")
-    with translation.override(params.get("language") or settings.LANGUAGE_CODE):
-        try:
-            result = registry_import(
-                directory=directory,
-                actor=job.created_by,
-                skip_invalid=bool(params.get("skip_invalid")),
-                effective=dt.date.fromisoformat(effective) if effective else None,
-                reason=params.get("reason", ""),
-                report=directory / REPORT_NAME,
-                progress=progress,
-            )
-        except ImportRejected as error:
-            if error.job_result is not None and error.report:
-                error.job_result["report"] = report_url(job.pk)
-            raise
+    try:
+        result = registry_import(
+            directory=directory,
+            actor=job.created_by,
+            skip_invalid=bool(params.get("skip_invalid")),
+            effective=dt.date.fromisoformat(effective) if effective else None,
+            reason=params.get("reason", ""),
+            report=directory / REPORT_NAME,
+            progress=progress,
+        )
+    except ImportRejected as error:
+        if error.job_result is not None and error.report:
+            error.job_result["report"] = report_url(job.pk)
+        raise
     outcome = result.as_dict()
     outcome["report"] = report_url(job.pk) if result.report else ""
     return outcome
