@@ -11,6 +11,11 @@ def region_list() -> QuerySet[Region]:
     return Region.objects.annotate(commune_count=Count("communes")).order_by("code")
 
 
+def region_names() -> dict[str, str]:
+    """Each region's name in the active language, by code (for tables of figures by region)."""
+    return {region.code: region.name for region in Region.objects.all()}
+
+
 def commune_list(*, region_code: str | None = None) -> QuerySet[Commune]:
     communes = Commune.objects.select_related("province", "region").order_by("code")
     return communes.filter(region_id=region_code) if region_code else communes

@@ -25,7 +25,7 @@ from jisr.accounts.roles import MANAGE_MANDATES, RECONCILE_PAYMENTS, VIEW_PAYMEN
 from jisr.core import access, audit
 from jisr.core.audit import Actor
 from jisr.core.errors import AccessDenied, NotFound
-from jisr.geo.selectors import region_list
+from jisr.geo.selectors import region_names
 from jisr.payments.models import (
     Adjustment,
     AdjustmentKind,
@@ -149,7 +149,7 @@ def cycle_summary(*, user: Actor, cycle_id: int) -> dict[str, Any]:
         row["label"] = str(AdjustmentKind(row["kind"]).label)
     for row in summary["files"]:
         row["label"] = str(FileKind(row["kind"]).label)
-    regions = {region.code: region.name for region in region_list()}
+    regions = region_names()
     for row in summary["by_region"]:
         row["label"] = regions.get(row["region_code"], row["region_code"])
     return summary

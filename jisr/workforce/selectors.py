@@ -30,6 +30,7 @@ from jisr.accounts.roles import (
 from jisr.core import access, audit, snapshot
 from jisr.core.errors import AccessDenied, InvalidInput, NotFound
 from jisr.geo.models import Commune, Region
+from jisr.geo.selectors import region_names
 from jisr.workforce.errors import NotAccredited
 from jisr.workforce.indicators import OpenCases, indicators_compute
 from jisr.workforce.models import (
@@ -371,7 +372,7 @@ def indicators(*, user: object, year: int | None = None) -> list[dict[str, Any]]
         raise InvalidInput(_("Give a year from 2000 to this year."), field="year", year=year)
     on = min(today, dt.date(year, 12, 31))
     table = indicators_frame(on=on, year=year, open_cases=open_case_counts)
-    names = {region.code: region.name for region in Region.objects.all()}
+    names = region_names()
     rows = table.to_dicts()
     for row in rows:
         row["name"] = names.get(row["region"], _("Morocco (national)"))
