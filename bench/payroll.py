@@ -447,7 +447,6 @@ def stopwatch() -> Stopwatch:
     watch.wrap(_payroll, "persist", " persist")
     watch.wrap(cycles, "payroll_hash", " payroll_hash")
     watch.wrap(orders, "order_digest", " order_digest (one provider's lines)")
-    watch.wrap(export, "order_lines", " order_lines (COPY TO frame)")
     watch.wrap(orders, "order_lines", " order_lines (COPY TO frame)")
     watch.wrap(export, "_write", " write the order file")
     return watch

@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -32,7 +34,6 @@ from jisr.core.jobs import Progress
 from jisr.payments import orders, providers
 from jisr.payments.errors import PayrollChanged, WrongCycleStatus
 from jisr.payments.models import CycleStatus, FileKind, PaymentCycle, ProviderFile
-from jisr.payments.orders import order_lines
 from jisr.payments.services.cycles import locked, payroll_hash, require_national
 from jisr.rules import money
 
@@ -129,7 +130,7 @@ def payments_export(
     if progress is not None:
         progress.stage(_("reading the approved payroll"))
     header = order_header(cycle, provider)
-    lines = order_lines(cycle, provider)
+    lines = orders.order_lines(cycle, provider)
     if not lines.height:
         raise InvalidInput(
             _("This cycle has nothing to pay through %s.") % provider, field="provider"
@@ -164,12 +165,13 @@ def payments_export(
             created_at=timezone.now(),
         )
         faults.point("export.recorded")
-    if set(_providers_sent(cycle)) <= set(
+    recorded_orders = dict(
         ProviderFile.objects.filter(cycle=cycle, kind=FileKind.ORDER).values_list(
-            "provider", flat=True
+            "provider", "total_amount"
         )
-    ):
-        _all_exported(cycle)
+    )
+    if set(_providers_sent(cycle)) <= set(recorded_orders):
+        _all_exported(cycle, recorded_orders.values())
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         _copy(path, out / path.name)
@@ -212,12 +214,10 @@ def _providers_sent(cycle: PaymentCycle) -> list[str]:
     return sorted(cycle.order_digests) or orders.providers_sent(cycle.pk)
 
 
-def _all_exported(cycle: PaymentCycle) -> None:
-    """Every provider paid has its order: together they must be the approved payroll."""
-    total = sum(
-        (f.total_amount for f in ProviderFile.objects.filter(cycle=cycle, kind=FileKind.ORDER)),
-        start=money.from_centimes(0),
-    )
+def _all_exported(cycle: PaymentCycle, totals: Iterable[Decimal]) -> None:
+    """Every provider paid has its order (`totals`: each order's): together they must be the
+    approved payroll."""
+    total = sum(totals, start=money.from_centimes(0))
     if total != cycle.total_amount:
         raise PayrollChanged(
             _("The orders add up to %(files)s MAD, the approved payroll to %(payroll)s MAD.")
