@@ -79,7 +79,7 @@ class PaymentOut(Schema):
             reference=line.reference,
             programme=line.programme,
             month=line.month,
-            status=getattr(line, "shown_status", line.status),
+            status=line.display_status,
             reason=line.reason,
             base_amount=line.base_amount,
             adjustments_amount=line.adjustments_amount,

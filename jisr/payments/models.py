@@ -228,9 +228,14 @@ class PayrollLine(models.Model):
         return self.reference
 
     @property
+    def display_status(self) -> str:
+        """The status as shown: `shown_status` when a selector annotated it ("sent"), else the
+        stored one."""
+        return str(getattr(self, "shown_status", self.status))
+
+    @property
     def status_label(self) -> str:
-        """The status as shown (`shown_status` when a selector annotated it: "sent")."""
-        return str(LineStatus(getattr(self, "shown_status", self.status)).label)
+        return str(LineStatus(self.display_status).label)
 
 
 class AdjustmentKind(models.TextChoices):
