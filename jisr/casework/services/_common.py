@@ -34,10 +34,11 @@ def acting(actor: User, action: Action, case: Case, *statuses: CaseStatus) -> Ca
 
 def acting_as(
     actor: User, actions: tuple[Action, ...], case: Case, *statuses: CaseStatus
-) -> tuple[Case, Action]:
+) -> tuple[Case, access.Granted]:
     """`acting` for a step taken by whichever relationship the actor has (the owner's work, else
-    a supervisor's call): the case, locked, and the first of `actions` the actor may do. The
-    relationships are found once; refused as `acting` refuses the last of `actions`."""
+    a supervisor's call): the case, locked, and what the actor may do on it (`Granted.may`:
+    the relationships found once). Refused as `acting` refuses the last of `actions`; the access
+    is logged as the first of `actions` the actor may do."""
     current = locked(case)
     granted = access.require(actor, Action.VIEW, current)
     action = next((a for a in actions if granted.may(a)), None)
@@ -46,7 +47,7 @@ def acting_as(
     if statuses and current.status not in statuses:
         raise WrongCaseStatus(status=current.status)
     access.log(actor, current, str(action), granted.relation)
-    return current, action
+    return current, granted
 
 
 def event(actor: User, case: Case, step: str, /, **detail: Any) -> None:

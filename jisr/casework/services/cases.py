@@ -286,7 +286,7 @@ def note_add(*, actor: User, case: Case, text: str) -> CaseNote:
 @transaction.atomic(durable=True)
 def transfer_propose(*, actor: User, case: Case, to_user: User, reason: str) -> Transfer:
     """The owner (or their supervisor) proposes the case to another worker, who must accept."""
-    case, _action = acting_as(actor, (Action.WORK, Action.ASSIGN), case, *WORKING_STATUSES)
+    case, _granted = acting_as(actor, (Action.WORK, Action.ASSIGN), case, *WORKING_STATUSES)
     if to_user is None or not access.has_action(to_user, CHANGE_CASE) or to_user == case.owner:
         raise InvalidInput(_("Transfer to another social worker."), field="to_user")
     if case.transfers.filter(status=TransferStatus.PROPOSED).exists():
@@ -363,8 +363,8 @@ def closure_decide(*, actor: User, case: Case, approve: bool, note: str = "") ->
 @transaction.atomic(durable=True)
 def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     """A closed case reopened by its owner (accredited) or their supervisor: assessed again."""
-    case, action = acting_as(actor, (Action.WORK, Action.ASSIGN), case, CaseStatus.CLOSED)
-    if action == Action.WORK:
+    case, granted = acting_as(actor, (Action.WORK, Action.ASSIGN), case, CaseStatus.CLOSED)
+    if granted.may(Action.WORK):
         accredited(actor)
     case.status, case.reopened = CaseStatus.ASSESSMENT, case.reopened + 1
     case.closed_at = case.closed_by = None

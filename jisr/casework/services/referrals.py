@@ -30,7 +30,7 @@ from jisr.casework.models import (
     ReferralStatus,
 )
 from jisr.casework.services._common import accredited, acting, acting_as, event
-from jisr.core.errors import InvalidInput
+from jisr.core.errors import AccessDenied, InvalidInput
 
 # What a consent may let a partner see, and how each is read from the case.
 SHAREABLE = ("first_name", "age", "sex", "commune", "needs", "contact")
@@ -145,7 +145,7 @@ def referral_send(
 ) -> Referral:
     """Refer the case to a partner's service (see the module for the conditions): by its owner,
     or by a supervisor of the case (the only one who may override a missing consent)."""
-    case, _action = acting_as(
+    case, granted = acting_as(
         actor, (Action.WORK, Action.OVERRIDE_CONSENT), case, CaseStatus.ACTIVE, CaseStatus.PLANNING
     )
     accredited(actor)
@@ -158,7 +158,8 @@ def referral_send(
     if consent is None:
         if not override:
             raise ConsentMissing()
-        access.require(actor, Action.OVERRIDE_CONSENT, case)  # the supervisor's call, logged
+        if not granted.may(Action.OVERRIDE_CONSENT):  # a supervisor's call, kept on the referral
+            raise AccessDenied(permission=str(Action.OVERRIDE_CONSENT))
     elif override:
         override = ""  # a valid consent needs no override
     reason = reason.strip()
