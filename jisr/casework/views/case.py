@@ -39,16 +39,17 @@ def _case_context(user: User, detail: selectors.CaseDetail) -> dict[str, Any]:
     offered = selectors.partner_services(user=user, case=case) if working or may_refer else []
     organizations = list({s.organization_id: s.organization for s in offered}.values())
     latest = detail.assessments[0] if detail.assessments else None
+    may_transfer = (
+        working or (may_assign and case.status in WORKING_STATUSES)
+    ) and pending_transfer is None
     context: dict[str, Any] = {
         "detail": detail,
         "case": case,
         "latest": latest,
         "pending_plan": pending_plan,
-        "approved_plan": approved_plan,
         "pending_transfer": pending_transfer,
         "is_receiver": pending_transfer is not None and pending_transfer.to_user_id == user.pk,
         "may_override": may_override,
-        "working": working,
         "decide_plan": detail.may_approve
         and pending_plan is not None
         and pending_plan.submitted_by_id != user.pk,
@@ -56,8 +57,6 @@ def _case_context(user: User, detail: selectors.CaseDetail) -> dict[str, Any]:
         and case.status == CaseStatus.CLOSING
         and case.owner_id != user.pk,
         "may_reopen": case.status == CaseStatus.CLOSED and (detail.may_work or may_assign),
-        "may_transfer": (working or (may_assign and case.status in WORKING_STATUSES))
-        and pending_transfer is None,
         "named_services": selectors.services_named(plans=detail.plans),
         "open_referrals": (ReferralStatus.PENDING, ReferralStatus.ACCEPTED),
     }
@@ -75,7 +74,7 @@ def _case_context(user: User, detail: selectors.CaseDetail) -> dict[str, Any]:
         context["note_form"] = f.NoteForm()
     if may_refer:
         context["referral_form"] = f.ReferralForm(services=offered)
-    if context["may_transfer"]:
+    if may_transfer:
         context["transfer_form"] = f.TransferForm(workers=selectors.transfer_candidates(case=case))
     return context
 
