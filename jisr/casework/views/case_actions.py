@@ -4,7 +4,6 @@ reopening. Each parses its form and calls its service, which checks who may do i
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
@@ -19,7 +18,6 @@ from jisr.casework import selectors, services
 from jisr.casework.models import Case
 from jisr.casework.views._common import Done, carry_out, parsed, user_of
 from jisr.core.errors import NotFound
-from jisr.partners import selectors as partners
 
 
 def _assess(request: HttpRequest, case: Case) -> Done:
@@ -80,10 +78,9 @@ def _consent_withdraw(request: HttpRequest, case: Case) -> Done:
 
 def _refer(request: HttpRequest, case: Case) -> Done:
     user = user_of(request)
-    form = parsed(
-        f.ReferralForm(request.POST, services=selectors.partner_services(user=user, case=case))
-    )
-    service = partners.service_get(service_id=uuid.UUID(form.cleaned_data["service"]))
+    offered = {str(s.pk): s for s in selectors.partner_services(user=user, case=case)}
+    form = parsed(f.ReferralForm(request.POST, services=offered.values()))
+    service = offered[form.cleaned_data["service"]]
     services.referral_send(
         actor=user,
         case=case,
