@@ -9,8 +9,6 @@ mandatory (shared/reference/morocco-social-protection.md).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -183,14 +181,6 @@ class SocialWorker(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
-
-    def accredited_on(self, day: dt.date) -> bool:
-        return (
-            self.accreditation_status == AccreditationState.GRANTED
-            and self.accreditation_valid_from is not None
-            and self.accreditation_valid_until is not None
-            and self.accreditation_valid_from <= day <= self.accreditation_valid_until
-        )
 
 
 class HeldDiploma(models.Model):
