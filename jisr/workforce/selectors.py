@@ -9,7 +9,6 @@ right. Every read made for a person (`profile_*`, `*_for`, `indicators`) checks 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -321,7 +320,8 @@ def expiring_for(
 def open_case_counts() -> Mapping[int, int]:
     """Open cases per user id, from `jisr.casework.selectors.open_case_counts()` (imported when
     called: casework builds on this app, not the other way round)."""
-    casework = importlib.import_module("jisr.casework.selectors")
+    from jisr.casework import selectors as casework
+
     return dict(casework.open_case_counts())
 
 
