@@ -16,6 +16,7 @@ from ninja import Router, Schema, Status
 from jisr.accounts.api import api_user
 from jisr.casework import access, selectors, services
 from jisr.casework.models import CarePlan, Case, Consent, Referral, Transfer
+from jisr.core.api import JobOut, job_accepted
 from jisr.core.errors import InvalidInput, NotFound
 
 router = Router(tags=["casework"])
@@ -435,16 +436,11 @@ def outreach_list(
     ]
 
 
-class JobOut(Schema):
-    job_id: int
-    kind: str
-
-
 @router.post("/outreach/build", response={202: JobOut})
 def outreach_build(request: HttpRequest) -> Status[JobOut]:
     """Queue the building of the caller's area's outreach lists (a background job)."""
     job = services.outreach_request(actor=api_user(request))
-    return Status(202, JobOut(job_id=job.pk, kind=job.kind))
+    return job_accepted(job)
 
 
 @router.post("/outreach/assign")

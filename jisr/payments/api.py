@@ -12,6 +12,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jisr.accounts.api import api_user
+from jisr.core.api import JobOut, job_accepted
 from jisr.payments import selectors, services
 from jisr.payments.models import PaymentCycle, PayrollLine
 
@@ -47,11 +48,6 @@ class CycleOut(Schema):
 
 class ExportIn(Schema):
     provider: str
-
-
-class JobOut(Schema):
-    job_id: int
-    kind: str
 
 
 class AdjustmentOut(Schema):
@@ -93,10 +89,6 @@ class PaymentOut(Schema):
         )
 
 
-def _job(job: Any) -> Status[JobOut]:
-    return Status(202, JobOut(job_id=job.pk, kind=job.kind))
-
-
 @router.get("/cycles/", response=list[CycleOut])
 def cycle_list(request: HttpRequest) -> list[CycleOut]:
     return [CycleOut.of(c) for c in selectors.cycle_list(user=api_user(request))[:200]]
@@ -118,7 +110,7 @@ def cycle_summary(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
 
 @router.post("/cycles/{cycle_id}/payroll", response={202: JobOut})
 def payroll_start(request: HttpRequest, cycle_id: int) -> Status[JobOut]:
-    return _job(services.payroll_request(actor=api_user(request), cycle_id=cycle_id))
+    return job_accepted(services.payroll_request(actor=api_user(request), cycle_id=cycle_id))
 
 
 @router.post("/cycles/{cycle_id}/approve", response=CycleOut)
@@ -131,7 +123,7 @@ def export_start(request: HttpRequest, cycle_id: int, body: ExportIn) -> Status[
     job = services.export_request(
         actor=api_user(request), cycle_id=cycle_id, provider=body.provider
     )
-    return _job(job)
+    return job_accepted(job)
 
 
 @router.get("/cycles/{cycle_id}/files/{file_id}")
@@ -154,7 +146,7 @@ def return_upload(
     job = services.reconcile_request(
         actor=api_user(request), cycle_id=cycle_id, name=file.name or "return", data=file.read()
     )
-    return _job(job)
+    return job_accepted(job)
 
 
 @router.post("/cycles/{cycle_id}/close", response=CycleOut)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from jisr.accounts.api import api_user
+from jisr.core.api import JobOut, job_accepted
 from jisr.core.errors import InvalidInput
 from jisr.programmes import selectors, services
 from jisr.programmes.models import EligibilityDecision, Enrolment, Programme
@@ -103,11 +104,6 @@ class NoteIn(Schema):
     note: str
 
 
-class JobOut(Schema):
-    job_id: int
-    kind: str
-
-
 class SimulationIn(Schema):
     month: str
     reform: str  # the reform file's YAML text
@@ -161,7 +157,7 @@ def simulation_start(request: HttpRequest, body: SimulationIn) -> Status[JobOut]
     job = services.simulation_request(
         actor=api_user(request), month=body.month, reform_text=body.reform
     )
-    return Status(202, JobOut(job_id=job.pk, kind=job.kind))
+    return job_accepted(job)
 
 
 @router.post("/runs", response={202: JobOut})
@@ -169,7 +165,7 @@ def run_start(request: HttpRequest, body: RunIn) -> Status[JobOut]:
     job = services.decisions_request(
         actor=api_user(request), month=body.month, flagged_only=body.flagged_only
     )
-    return Status(202, JobOut(job_id=job.pk, kind=job.kind))
+    return job_accepted(job)
 
 
 @router.get("/")
