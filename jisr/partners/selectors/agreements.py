@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from jisr.accounts.roles import MANAGE_AGREEMENTS, SUBMIT_PARTNER_REPORT, VIEW_DIRECTORY
 from jisr.core import access
 from jisr.core.audit import Actor
-from jisr.core.errors import AccessDenied, NotFound
+from jisr.core.errors import NotFound
 from jisr.partners import _access
 from jisr.partners.models import (
     Agreement,
@@ -62,8 +62,7 @@ def agreement_list(
         agreements = agreements.filter(organization=organization)
     if status:
         agreements = agreements.filter(status=status)
-    # The list page and the API show each agreement's organisation name.
-    return agreements.select_related("organization").order_by("-start", "reference")
+    return agreements.order_by("-start", "reference")
 
 
 def agreement_get(*, user: Actor, agreement_id: int) -> Agreement:
@@ -85,8 +84,7 @@ def agreement_to_manage(*, user: Actor, agreement_id: int) -> Agreement:
 def agreement_organizations(*, user: Actor) -> QuerySet[Organization]:
     """The organisations `user` may draft an agreement with (those of their scope; all for the
     system); AccessDenied for those who do not manage agreements."""
-    if user is not None and not access.has_action(user, MANAGE_AGREEMENTS):
-        raise AccessDenied(permission=MANAGE_AGREEMENTS)
+    _access.require(user, MANAGE_AGREEMENTS)
     organizations = Organization.objects.select_related("region").order_by("name_fr", "id")
     if user is None:
         return organizations
@@ -171,18 +169,14 @@ def report_state(*, due: ReportDue, on: dt.date) -> ReportState:
     return ReportState(due=due, status=status, overdue=overdue)
 
 
-def tranche_progress(
-    *, tranche: Tranche, on: dt.date | None = None, dues: list[ReportDue] | None = None
-) -> TrancheProgress:
+def tranche_progress(*, tranche: Tranche, on: dt.date | None = None) -> TrancheProgress:
     """The reports a tranche requires (submitted? overdue on `on`?) and its indicators' values,
-    summed over the submitted reports. `dues`: the tranche's reports due, next due first, when
-    the caller has loaded them already."""
-    if dues is None:
-        dues = list(
-            ReportDue.objects.filter(tranche=tranche)
-            .select_related("agreement", "report")
-            .order_by("due_date", "period_start")
-        )
+    summed over the submitted reports."""
+    dues = list(
+        ReportDue.objects.filter(tranche=tranche)
+        .select_related("agreement", "report")
+        .order_by("due_date", "period_start")
+    )
     return tranches_progress(tranches=[tranche], on=on, dues={tranche.pk: dues})[0]
 
 
