@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from jisr.geo.models import Commune, Region
+from jisr.geo.models import Commune
 from jisr.partners.hsds import schema, terms
 from jisr.partners.hsds.export import REGISTRATION_TYPE
 from jisr.partners.hsds.reading import BOOLEAN, Plan, ReaderBase
@@ -352,10 +352,9 @@ class Reader(ReaderBase):
         locations that stay with the organisation they belong to."""
         codes = {use[0] for use in self.commune_uses}
         known = dict(Commune.objects.filter(code__in=codes).values_list("code", "name_fr"))
-        regions = dict(Region.objects.values_list("code", "name_fr"))
         for values in self.plan.rows[ServiceArea].values():
             # An area without a name is named after its place (as the export names it).
-            place = known.get(values["commune_id"]) or regions.get(values["region_id"])
+            place = known.get(values["commune_id"]) or self.regions.get(values["region_id"])
             values["name"] = values["name"] or place or ""
         for code, where, kind, owner_id in self.commune_uses:
             if code not in known:

@@ -85,9 +85,8 @@ class ReaderBase:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.plan = Plan()
-        self.regions = set(Region.objects.values_list("code", flat=True))
+        self.regions = dict(Region.objects.values_list("code", "name_fr"))  # code → name
         self.seen: dict[type[models.Model], set[uuid.UUID]] = {m: set() for m in WRITE_ORDER}
-        self.communes: set[str] = set()
         self.commune_uses: list[tuple[str, str, str, str]] = []  # (code, where, object, id)
         self.where: dict[uuid.UUID, str] = {}  # where each object is in the document
 
