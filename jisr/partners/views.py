@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from jisr.accounts.roles import MANAGE_AGREEMENTS, SUBMIT_PARTNER_REPORT
 from jisr.core import access
-from jisr.core.errors import AccessDenied, DomainError, InvalidInput, NotFound
+from jisr.core.errors import DomainError, InvalidInput, NotFound
 from jisr.geo.selectors import commune_list
 from jisr.partners import _access, selectors, services
 from jisr.partners.forms import (
@@ -40,6 +40,7 @@ from jisr.partners.forms import (
     TrancheForm,
 )
 from jisr.partners.models import Agreement, AgreementStatus, ReportStatus, TrancheStatus
+from jisr.web.errors import PAGE_REFUSALS
 from jisr.workforce.models import Language
 
 # HSDS schedules name days as iCalendar does (BYDAY): MO…SU, Django's weekdays 0…6.
@@ -163,7 +164,7 @@ def agreement_new(request: HttpRequest, organization_id: uuid.UUID | None = None
     if request.method == "POST" and form.is_valid():
         try:
             created = services.agreement_create(actor=user, **form.cleaned_data)
-        except (NotFound, AccessDenied):
+        except PAGE_REFUSALS:
             raise
         except DomainError as error:
             _show_error(form, error)
@@ -271,7 +272,7 @@ def agreement_step(request: HttpRequest, agreement_id: int, step: str) -> HttpRe
     if form.is_valid():
         try:
             carry_out(request.user, found, form.cleaned_data)
-        except (NotFound, AccessDenied):
+        except PAGE_REFUSALS:
             raise
         except DomainError as error:
             if error.details.get("field") not in form.fields:
@@ -296,7 +297,7 @@ def draft_item_remove(
     found = selectors.agreement_to_manage(user=request.user, agreement_id=agreement_id)
     try:
         services.draft_item_remove(actor=request.user, agreement=found, kind=kind, item_id=item_id)
-    except (NotFound, AccessDenied):
+    except PAGE_REFUSALS:
         raise
     except DomainError as error:
         messages.error(request, str(error.text))

@@ -7,7 +7,11 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from jisr.core.errors import DomainError
+from jisr.core.errors import AccessDenied, DomainError, NotFound
+
+# Refusals a view lets through, to become the 404 or 403 page (no such record for you; not yours to
+# act on), where it shows the other refusals as the service's message on the page.
+PAGE_REFUSALS = (NotFound, AccessDenied)
 
 
 class DomainErrorMiddleware:

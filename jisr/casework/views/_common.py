@@ -13,12 +13,10 @@ from django.http import HttpRequest
 
 from jisr.accounts.models import User
 from jisr.casework import forms as f
-from jisr.core.errors import AccessDenied, DomainError, InvalidInput, NotFound
+from jisr.core.errors import DomainError, InvalidInput
+from jisr.web.errors import PAGE_REFUSALS
 
 FormT = TypeVar("FormT", bound=forms.Form)
-# Refusals that become the 404 or 403 page (no such record for you; not yours to act on). The
-# others (no consent, not accredited, the same approver…) are shown as the service's message.
-REFUSALS = (NotFound, AccessDenied)
 
 
 def user_of(request: HttpRequest) -> User:
@@ -49,7 +47,7 @@ def carry_out(request: HttpRequest, step: Callable[[], Done]) -> Done | None:
     try:
         done = step()
     except DomainError as error:
-        if type(error) in REFUSALS:
+        if type(error) in PAGE_REFUSALS:  # the others: no consent, not accredited…
             raise
         messages.error(request, str(error.text))
         return None
