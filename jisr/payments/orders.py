@@ -24,27 +24,13 @@ def order_lines(cycle: PaymentCycle | int, provider: str) -> pl.DataFrame:
     """Every line this provider pays in the cycle (whatever has happened to them since), in
     reference order: the order's content never changes once approved."""
     cycle_id = cycle if isinstance(cycle, int) else cycle.pk
-    return _sent_lines(cycle_id, f"l.provider = '{_known(provider)}'")
-
-
-def _sent_lines(cycle_id: int, provider_condition: str | None) -> pl.DataFrame:
-    """The cycle's lines sent to the provider(s) matching `provider_condition`, in reference order;
-    for all providers (None), with a first `provider` column and in provider order first."""
-    schema = dict(providers.LINE_SCHEMA)
-    columns = (
-        "l.reference, h.rsu_id, l.beneficiary_name, l.beneficiary_cnie, l.method, "
-        f"l.rib, l.phone, l.pickup_code, {_payroll.cents('l.amount')}, l.region_code"
-    )
-    where, order = f"l.cycle_id = {int(cycle_id)} AND {SENT}", "l.reference"
-    if provider_condition is None:
-        schema = {"provider": pl.String(), **schema}
-        columns, order = f"l.provider, {columns}", f"l.provider, {order}"
-    else:
-        where = f"{where} AND {provider_condition}"
     frame = bulk.frame(
-        f"SELECT {columns} FROM payments_payrollline l "  # noqa: S608
-        f"JOIN registry_household h ON h.id = l.household_id WHERE {where} ORDER BY {order}",
-        schema,
+        "SELECT l.reference, h.rsu_id, l.beneficiary_name, l.beneficiary_cnie, l.method, "  # noqa: S608
+        f"l.rib, l.phone, l.pickup_code, {_payroll.cents('l.amount')}, l.region_code "
+        "FROM payments_payrollline l JOIN registry_household h ON h.id = l.household_id "
+        f"WHERE l.cycle_id = {int(cycle_id)} AND l.provider = '{_known(provider)}' AND {SENT} "
+        "ORDER BY l.reference",
+        dict(providers.LINE_SCHEMA),
     )
     return frame.with_columns(
         pl.when(pl.col(c) != "").then(pl.col(c)).alias(c)
@@ -74,8 +60,8 @@ def providers_sent(cycle_id: int) -> list[str]:
 
 
 def order_digests(cycle_id: int) -> dict[str, str]:
-    """Each provider's order digest (recorded when the payroll is approved): the sent lines read
-    once, then cut by provider into the frames `order_lines` reads one provider at a time."""
-    sent = _sent_lines(cycle_id, None)
-    parts = sent.partition_by("provider", as_dict=True, include_key=False, maintain_order=True)
-    return {str(key[0]): order_digest(lines) for key, lines in sorted(parts.items())}
+    """Each provider's order digest (recorded when the payroll is approved)."""
+    return {
+        provider: order_digest(order_lines(cycle_id, provider))
+        for provider in providers_sent(cycle_id)
+    }
