@@ -20,6 +20,7 @@ from jisr.casework import access, crypto
 from jisr.casework.access import Action
 from jisr.casework.models import (
     OPEN_STATUSES,
+    WORKING_STATUSES,
     CarePlan,
     Case,
     CaseAccess,
@@ -161,6 +162,48 @@ def case_detail(*, user: User, case_id: int, via: str = "web") -> CaseDetail:
         consents=list(case.consents.order_by("-given_on")),
         visits=list(case.visits.order_by("-visited_on")),
         transfers=list(case.transfers.select_related("to_user", "from_user")),
+    )
+
+
+@dataclass(frozen=True)
+class CaseSteps:
+    """What the reader of a case's page may do there at the case's step, by the rules the
+    services enforce (the services refuse anything else; this only decides which forms show)."""
+
+    pending_plan: CarePlan | None
+    pending_transfer: Transfer | None
+    working: bool  # the owner's work: assessments, plans, consents, visits, closure
+    may_refer: bool  # with an approved plan; the owner, or a supervisor overriding consent
+    decide_plan: bool  # a supervisor, never the plan's own submitter (SameApprover)
+    decide_closure: bool  # a supervisor, never the case's owner (SameApprover)
+    may_reopen: bool
+    may_transfer: bool  # none already proposed
+
+
+def case_steps(*, user: User, detail: CaseDetail) -> CaseSteps:
+    case = detail.case
+    pending_plan = next((p for p in detail.plans if p.status == PlanStatus.SUBMITTED), None)
+    approved = any(p.status == PlanStatus.APPROVED for p in detail.plans)
+    pending_transfer = next(
+        (t for t in detail.transfers if t.status == TransferStatus.PROPOSED), None
+    )
+    working = detail.may_work and case.status in WORKING_STATUSES
+    return CaseSteps(
+        pending_plan=pending_plan,
+        pending_transfer=pending_transfer,
+        working=working,
+        may_refer=(detail.may_work or detail.may_override)
+        and case.status in (CaseStatus.PLANNING, CaseStatus.ACTIVE)
+        and approved,
+        decide_plan=detail.may_approve
+        and pending_plan is not None
+        and pending_plan.submitted_by_id != user.pk,
+        decide_closure=detail.may_approve
+        and case.status == CaseStatus.CLOSING
+        and case.owner_id != user.pk,
+        may_reopen=case.status == CaseStatus.CLOSED and (detail.may_work or detail.may_assign),
+        may_transfer=(working or (detail.may_assign and case.status in WORKING_STATUSES))
+        and pending_transfer is None,
     )
 
 

@@ -12,11 +12,8 @@ from jisr.accounts.models import User
 from jisr.casework import forms as f
 from jisr.casework import selectors
 from jisr.casework.models import (
-    WORKING_STATUSES,
     CaseStatus,
-    PlanStatus,
     ReferralStatus,
-    TransferStatus,
 )
 from jisr.casework.views._common import user_of
 
@@ -24,43 +21,27 @@ from jisr.casework.views._common import user_of
 def _case_context(user: User, detail: selectors.CaseDetail) -> dict[str, Any]:
     """The case page's forms: only those the reader may use at the case's step."""
     case = detail.case
-    may_override, may_assign = detail.may_override, detail.may_assign
-    pending_plan = next((p for p in detail.plans if p.status == PlanStatus.SUBMITTED), None)
-    approved_plan = next((p for p in detail.plans if p.status == PlanStatus.APPROVED), None)
-    pending_transfer = next(
-        (t for t in detail.transfers if t.status == TransferStatus.PROPOSED), None
+    steps = selectors.case_steps(user=user, detail=detail)
+    offered = (
+        selectors.partner_services(user=user, case=case) if steps.working or steps.may_refer else []
     )
-    working = detail.may_work and case.status in WORKING_STATUSES
-    may_refer = (
-        (detail.may_work or may_override)
-        and case.status in (CaseStatus.PLANNING, CaseStatus.ACTIVE)
-        and approved_plan is not None
-    )
-    offered = selectors.partner_services(user=user, case=case) if working or may_refer else []
     organizations = list({s.organization_id: s.organization for s in offered}.values())
-    latest = detail.assessments[0] if detail.assessments else None
-    may_transfer = (
-        working or (may_assign and case.status in WORKING_STATUSES)
-    ) and pending_transfer is None
+    pending_transfer = steps.pending_transfer
     context: dict[str, Any] = {
         "detail": detail,
         "case": case,
-        "latest": latest,
-        "pending_plan": pending_plan,
+        "latest": detail.assessments[0] if detail.assessments else None,
+        "pending_plan": steps.pending_plan,
         "pending_transfer": pending_transfer,
         "is_receiver": pending_transfer is not None and pending_transfer.to_user_id == user.pk,
-        "may_override": may_override,
-        "decide_plan": detail.may_approve
-        and pending_plan is not None
-        and pending_plan.submitted_by_id != user.pk,
-        "decide_closure": detail.may_approve
-        and case.status == CaseStatus.CLOSING
-        and case.owner_id != user.pk,
-        "may_reopen": case.status == CaseStatus.CLOSED and (detail.may_work or may_assign),
+        "may_override": detail.may_override,
+        "decide_plan": steps.decide_plan,
+        "decide_closure": steps.decide_closure,
+        "may_reopen": steps.may_reopen,
         "named_services": selectors.services_named(plans=detail.plans),
         "open_referrals": (ReferralStatus.PENDING, ReferralStatus.ACCEPTED),
     }
-    if working:
+    if steps.working:
         context["forms"] = {
             "assessment": f.AssessmentForm(),
             "plan": f.PlanForm(services=offered)
@@ -72,9 +53,9 @@ def _case_context(user: User, detail: selectors.CaseDetail) -> dict[str, Any]:
         }
     if detail.may_work:
         context["note_form"] = f.NoteForm()
-    if may_refer:
+    if steps.may_refer:
         context["referral_form"] = f.ReferralForm(services=offered)
-    if may_transfer:
+    if steps.may_transfer:
         context["transfer_form"] = f.TransferForm(workers=selectors.transfer_candidates(case=case))
     return context
 
